@@ -1,0 +1,80 @@
+package io.fleetrun.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.PrintStream;
+import java.util.Locale;
+
+/**
+ * Follows one batch on a coordinator until every task has a final outcome, drawing a progress
+ * line (redrawn in place on a terminal, one line every few seconds otherwise).
+ */
+final class BatchWatcher {
+  private static final long POLL_MS = 250;
+  private static final long PLAIN_EVERY_MS = 5000;
+  private static final long INCOMPLETE_GIVE_UP_MS = 60_000;
+
+  private final CoordinatorClient client;
+  private final PrintStream out;
+  private final boolean tty;
+
+  BatchWatcher(CoordinatorClient client, PrintStream out, boolean tty) {
+    this.client = client;
+    this.out = out;
+    this.tty = tty;
+  }
+
+  /**
+   * Blocks until the batch is SUCCEEDED or FAILED; returns its final view. A batch that stays
+   * INCOMPLETE (its submitter died mid-publish) ends the watch with an error after a minute.
+   */
+  JsonNode await(String batchId) throws InterruptedException {
+    long start = System.currentTimeMillis();
+    long lastPlain = 0;
+    while (true) {
+      JsonNode b = client.batch(batchId);
+      String state = b.path("state").asText();
+      if (state.equals("INCOMPLETE") && System.currentTimeMillis() - start > INCOMPLETE_GIVE_UP_MS) {
+        throw new CliException("batch " + batchId + " is INCOMPLETE: its submission never finished");
+      }
+      boolean finished = state.equals("SUCCEEDED") || state.equals("FAILED");
+      long now = System.currentTimeMillis();
+      if (tty) {
+        out.print("\r\033[K" + progressLine(b, now - start));
+        out.flush();
+      } else if (finished || now - lastPlain >= PLAIN_EVERY_MS) {
+        out.println(progressLine(b, now - start));
+        lastPlain = now;
+      }
+      if (finished) {
+        if (tty) {
+          out.println();
+        }
+        return b;
+      }
+      Thread.sleep(POLL_MS);
+    }
+  }
+
+  /** e.g. {@code [4.2s] 120/300 done, 3 failed, 4 running, 28.6 tasks/s, ETA 6s}. */
+  static String progressLine(JsonNode b, long elapsedMs) {
+    long total = b.path("taskCount").asLong();
+    long done = b.path("done").asLong();
+    JsonNode c = b.path("counts");
+    long running = c.path("RUNNING").asLong();
+    long failed = done - c.path("SUCCEEDED").asLong();
+    long since = b.path("firstStartedAtMs").asLong(0);
+    double secs = since > 0 ? Math.max(0.001, (System.currentTimeMillis() - since) / 1000.0) : 0;
+    double rate = secs > 0 ? done / secs : 0;
+    String eta = rate > 0 && done < total ? formatSecs((total - done) / rate) : "-";
+    return String.format(Locale.ROOT, "[%s] %d/%d done, %d failed, %d running, %.1f tasks/s, ETA %s",
+        formatSecs(elapsedMs / 1000.0), done, total, failed, running, rate, eta);
+  }
+
+  static String formatSecs(double s) {
+    if (s < 60) {
+      return String.format(Locale.ROOT, "%.1fs", s);
+    }
+    long t = Math.round(s);
+    return t < 3600 ? (t / 60) + "m" + (t % 60) + "s" : (t / 3600) + "h" + (t % 3600 / 60) + "m";
+  }
+}

@@ -1,0 +1,100 @@
+package io.fleetrun.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fleetrun.common.Json;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+/**
+ * A small blocking client of the coordinator's HTTP API, for the command line. Thread-safe.
+ * Every failure becomes a {@link CliException} whose message a user can act on.
+ */
+final class CoordinatorClient {
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final String base;
+  private final String token;
+
+  CoordinatorClient(String baseUrl, String token) {
+    this.base = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
+    this.token = token == null || token.isBlank() ? null : token;
+  }
+
+  String baseUrl() {
+    return base;
+  }
+
+  /** Submits a batch file body; JSON when {@code json}, else one shell command per line. */
+  JsonNode submit(byte[] body, boolean json, String name) {
+    String path = "/v1/batches" + (json || name == null ? "" : "?name=" + enc(name));
+    HttpRequest.Builder b = request(path)
+        .header("Content-Type", json ? "application/json" : "text/plain; charset=utf-8")
+        .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+    return send(b.build(), 202);
+  }
+
+  JsonNode batch(String batchId) {
+    return send(request("/v1/batches/" + enc(batchId)).GET().build(), 200);
+  }
+
+  JsonNode batches() {
+    return send(request("/v1/batches").GET().build(), 200);
+  }
+
+  JsonNode tasks(String batchId, String state, int offset, int limit) {
+    String q = "?offset=" + offset + "&limit=" + limit + (state == null ? "" : "&state=" + enc(state));
+    return send(request("/v1/batches/" + enc(batchId) + "/tasks" + q).GET().build(), 200);
+  }
+
+  JsonNode task(String taskId) {
+    return send(request("/v1/tasks/" + enc(taskId)).GET().build(), 200);
+  }
+
+  private HttpRequest.Builder request(String path) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60));
+    if (token != null) {
+      b.header("Authorization", "Bearer " + token);
+    }
+    return b;
+  }
+
+  private JsonNode send(HttpRequest req, int expected) {
+    HttpResponse<byte[]> resp;
+    try {
+      resp = http.send(req, HttpResponse.BodyHandlers.ofByteArray());
+    } catch (ConnectException e) {
+      throw new CliException("cannot reach the coordinator at " + base + " (is it running? see --coordinator)");
+    } catch (IOException e) {
+      throw new CliException("coordinator at " + base + ": " + e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CliException("interrupted");
+    }
+    JsonNode body = parse(resp.body());
+    if (resp.statusCode() != expected) {
+      String msg = body != null && body.hasNonNull("error") ? body.get("error").asText() : new String(resp.body(), StandardCharsets.UTF_8);
+      String field = body != null && body.hasNonNull("field") ? " (field " + body.get("field").asText() + ")" : "";
+      throw new CliException("coordinator answered " + resp.statusCode() + ": " + msg + field);
+    }
+    return body;
+  }
+
+  private static JsonNode parse(byte[] bytes) {
+    try {
+      return bytes.length == 0 ? null : Json.MAPPER.readTree(bytes);
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  private static String enc(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8);
+  }
+}

@@ -1,0 +1,108 @@
+package io.fleetrun.cli;
+
+import io.fleetrun.common.kafka.EmbeddedBroker;
+import io.fleetrun.coordinator.CoordinatorConfig;
+import io.fleetrun.coordinator.CoordinatorVerticle;
+import io.fleetrun.worker.WorkerConfig;
+import io.fleetrun.worker.WorkerVerticle;
+import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * A whole fleetrun on one machine: an embedded broker (its own JVM), and in this JVM one Vert.x
+ * with the coordinator and N workers. Closing it stops the workers (and their children), the
+ * coordinator and the broker, in that order; a shutdown hook does the same on Ctrl-C.
+ */
+final class LocalCluster implements AutoCloseable {
+  private final EmbeddedBroker broker;
+  private final Vertx vertx;
+  private final CoordinatorVerticle coordinator;
+  private final int cap;
+  private final Thread hook;
+  private boolean closed;
+
+  private LocalCluster(EmbeddedBroker broker, Vertx vertx, CoordinatorVerticle coordinator, int cap) {
+    this.broker = broker;
+    this.vertx = vertx;
+    this.coordinator = coordinator;
+    this.cap = cap;
+    this.hook = new Thread(this::close, "fleetrun-local-stop");
+    Runtime.getRuntime().addShutdownHook(hook);
+  }
+
+  static LocalCluster start(Path dataDir, int port, int workers, Integer maxChildren, int threshold) {
+    EmbeddedBroker broker;
+    try {
+      broker = EmbeddedBroker.start(dataDir, 0, Duration.ofSeconds(90));
+    } catch (RuntimeException e) {
+      throw new CliException("broker did not start: " + e.getMessage());
+    }
+    Vertx vertx = Vertx.vertx();
+    try {
+      int cap = maxChildren != null ? maxChildren
+          : WorkerConfig.defaultCap(Runtime.getRuntime().availableProcessors(), threshold);
+      WorkerConfig wc = new WorkerConfig(broker.bootstrap(), null, null, cap, threshold, 0).validate();
+      CoordinatorVerticle coordinator = new CoordinatorVerticle(CoordinatorConfig.local(broker.bootstrap(), port));
+      vertx.deployVerticle(coordinator).await(90, TimeUnit.SECONDS);
+      for (int i = 1; i <= workers; i++) {
+        vertx.deployVerticle(new WorkerVerticle(wc.withWorkerId("local-" + i))).await(90, TimeUnit.SECONDS);
+      }
+      return new LocalCluster(broker, vertx, coordinator, wc.maxChildren());
+    } catch (IllegalArgumentException e) {
+      vertx.close();
+      broker.close();
+      throw e;
+    } catch (Exception e) {
+      vertx.close();
+      broker.close();
+      throw new CliException("local cluster did not start: " + e.getMessage());
+    }
+  }
+
+  String coordinatorUrl() {
+    return "http://127.0.0.1:" + coordinator.actualPort();
+  }
+
+  String bootstrap() {
+    return broker.bootstrap();
+  }
+
+  int cap() {
+    return cap;
+  }
+
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    try {
+      vertx.close().await(60, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      System.err.println("fleetrun: stopping verticles: " + e.getMessage());
+    }
+    broker.close();
+    if (Thread.currentThread() != hook) {
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException e) {
+        // already shutting down: the hook is running or ran
+      }
+    }
+  }
+
+  static void deleteRecursively(Path dir) {
+    try (Stream<Path> paths = Files.walk(dir)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      System.err.println("fleetrun: could not remove " + dir + ": " + e.getMessage());
+    }
+  }
+}

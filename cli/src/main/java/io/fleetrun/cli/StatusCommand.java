@@ -1,0 +1,42 @@
+package io.fleetrun.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** Shows one batch (or lists batches) on a running coordinator. */
+@Command(name = "status", mixinStandardHelpOptions = true,
+    description = "Show a batch's state and counts, or list the batches when no id is given.")
+final class StatusCommand implements Callable<Integer> {
+  @Parameters(paramLabel = "BATCH", arity = "0..1", description = "Batch id.")
+  String batchId;
+
+  @Option(names = "--failed", description = "Also list the tasks that did not succeed, with stderr tails.")
+  boolean failed;
+
+  @Mixin ClientOptions client;
+
+  @Override
+  public Integer call() {
+    CoordinatorClient c = client.client();
+    if (batchId == null) {
+      for (JsonNode b : c.batches().path("items")) {
+        System.out.println(BatchWatcher.progressLine(b, b.path("elapsedMs").asLong())
+            .replaceFirst("^\\[[^]]*\\]", b.path("batchId").asText() + " " + b.path("state").asText()));
+      }
+      return 0;
+    }
+    JsonNode b = c.batch(batchId);
+    if (failed) {
+      new BatchReport(c, System.out).summarize(b);
+    } else {
+      System.out.println(b.path("batchId").asText() + " " + b.path("state").asText() + ": "
+          + BatchWatcher.progressLine(b, b.path("elapsedMs").asLong()).replaceFirst("^\\[[^]]*\\] ", ""));
+    }
+    String state = b.path("state").asText();
+    return state.equals("FAILED") ? Fleetrun.EXIT_TASKS_FAILED : 0;
+  }
+}

@@ -1,0 +1,32 @@
+package io.fleetrun.cli;
+
+import io.fleetrun.worker.WorkerConfig;
+import picocli.CommandLine.Option;
+
+/** Worker settings on the command line; validated by {@link WorkerConfig#validate()}. */
+final class WorkerOptions {
+  @Option(names = "--bootstrap", defaultValue = "${env:FLEETRUN_BOOTSTRAP:-127.0.0.1:9092}",
+      description = "Kafka bootstrap servers (env FLEETRUN_BOOTSTRAP; default ${DEFAULT-VALUE}).")
+  String bootstrap;
+
+  @Option(names = "--max-children", paramLabel = "N",
+      description = "Cap on live task trees (default: 2 x cores, at least 2, always below --threshold).")
+  Integer maxChildren;
+
+  @Option(names = "--threshold", paramLabel = "N", defaultValue = "23",
+      description = "This node's knee; the cap must stay below it (default ${DEFAULT-VALUE}).")
+  int threshold;
+
+  @Option(names = "--worker-id", description = "Name in results and telemetry (default host-pid).")
+  String workerId;
+
+  @Option(names = "--prefetch", paramLabel = "N", defaultValue = "0",
+      description = "Task records held beyond the running ones while every slot is busy (default 256, or 4 x the cap when larger).")
+  int prefetch;
+
+  WorkerConfig config() {
+    int cap = maxChildren != null ? maxChildren
+        : WorkerConfig.defaultCap(Runtime.getRuntime().availableProcessors(), threshold);
+    return new WorkerConfig(bootstrap, workerId, null, cap, threshold, prefetch).validate();
+  }
+}

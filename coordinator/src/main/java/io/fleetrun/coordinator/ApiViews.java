@@ -1,0 +1,105 @@
+package io.fleetrun.coordinator;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.fleetrun.common.wire.TaskResult;
+import io.fleetrun.common.wire.TaskSpec;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The JSON bodies of the HTTP API, as immutable records (field name = JSON name; null fields are
+ * written as {@code null} unless marked otherwise). Errors are {@code {"error": "...", "field":
+ * "..."}} and are built by {@link HttpApi}.
+ */
+public final class ApiViews {
+  private ApiViews() {}
+
+  /** 202 answer of {@code POST /v1/batches}. */
+  public record Accepted(String batchId, int taskCount) {}
+
+  /**
+   * A batch as {@code GET /v1/batches/{id}} and the items of {@code GET /v1/batches} show it.
+   *
+   * @param state ACCEPTED (nothing started), RUNNING, SUCCEEDED (all done, all succeeded), FAILED
+   *     (all done, some not succeeded) or INCOMPLETE (tasks were published but the batch was
+   *     never accepted: its coordinator died while publishing, or is publishing right now)
+   * @param counts QUEUED, RUNNING and every Outcome name, each a count of tasks; they add up to
+   *     {@code taskCount}
+   * @param finishedAtMs end of the last task once every task is done, else null
+   * @param elapsedMs from acceptance (or, for INCOMPLETE, the first start) to the end, or to now
+   *     while running; null when neither is known
+   */
+  public record BatchSummary(
+      String batchId,
+      String name,
+      String state,
+      int taskCount,
+      int done,
+      Map<String, Integer> counts,
+      Long acceptedAtMs,
+      Long firstStartedAtMs,
+      Long finishedAtMs,
+      Long elapsedMs) {}
+
+  /** A page of a listing, {@code items} in the listing's order. */
+  public record Page<T>(List<T> items, int total, int offset, int limit) {}
+
+  /**
+   * A task row of {@code GET /v1/batches/{id}/tasks}; attempt fields describe the latest attempt
+   * and are null while the task is queued.
+   *
+   * @param cmd TaskSpec.display(), shortened to 200 characters; null until the task record was
+   *     read
+   * @param state QUEUED, RUNNING or the outcome name
+   */
+  public record TaskItem(
+      String taskId,
+      int seq,
+      String cmd,
+      String state,
+      String outcome,
+      Integer exitCode,
+      String signal,
+      String cause,
+      Integer attempt,
+      String workerId,
+      String host,
+      Long startedAtMs,
+      Long endedAtMs,
+      Long durationMs,
+      Long stdoutBytes,
+      Long stderrBytes) {}
+
+  /**
+   * {@code GET /v1/tasks/{id}}: the spec and every attempt with its full result, both read back
+   * from Kafka by offset.
+   *
+   * @param spec null when the task record is not known (yet) or could not be read ({@code
+   *     specError} says why)
+   */
+  public record TaskView(
+      String taskId,
+      String batchId,
+      int seq,
+      String state,
+      TaskSpec spec,
+      @JsonInclude(JsonInclude.Include.NON_NULL) String specError,
+      List<AttemptView> attempts) {}
+
+  /**
+   * One attempt of a task, oldest first.
+   *
+   * @param result the worker's TaskResult with stdout/stderr captures; null while running, or
+   *     when the record could not be read ({@code resultError} says why)
+   */
+  public record AttemptView(
+      int attempt,
+      String workerId,
+      String host,
+      Long startedAtMs,
+      TaskResult result,
+      @JsonInclude(JsonInclude.Include.NON_NULL) String resultError) {}
+
+  /** {@code GET /healthz}: "ok" (200) or what is wrong (503). */
+  public record Health(String status) {}
+}

@@ -1,0 +1,134 @@
+package io.fleetrun.coordinator;
+
+import io.fleetrun.common.Json;
+import io.fleetrun.common.Topics;
+import io.fleetrun.common.kafka.KafkaClients;
+import io.fleetrun.common.kafka.TopicSetup;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.kafka.client.producer.KafkaProducer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The coordinator: HTTP API over a projection of the Kafka topics. Deploy with {@code
+ * vertx.deployVerticle(new CoordinatorVerticle(config))}; one instance per deployment.
+ *
+ * <p>{@link #start()}: validate the config (a non-loopback host without a token fails here),
+ * create missing topics, read {@code fleetrun.tasks} and {@code fleetrun.results} to the end
+ * offsets taken at start, keep consuming live, then listen. A restarted coordinator therefore
+ * shows the same batches. {@link #stop()} closes the server, the producer, the loader thread and
+ * the fetch consumer. If start fails, whatever it opened is closed again.
+ */
+public final class CoordinatorVerticle extends VerticleBase {
+  private static final Logger log = LoggerFactory.getLogger(CoordinatorVerticle.class);
+
+  private final CoordinatorConfig config;
+  private Projection projection;
+  private ProjectionLoader loader;
+  private KafkaProducer<String, Object> producer;
+  private OutputFetcher fetcher;
+  private volatile HttpServer server;
+
+  public CoordinatorVerticle(CoordinatorConfig config) {
+    this.config = config;
+  }
+
+  /** The port the HTTP server listens on (the chosen one when the config said 0). */
+  public int actualPort() {
+    HttpServer s = server;
+    if (s == null) {
+      throw new IllegalStateException("the coordinator is not started");
+    }
+    return s.actualPort();
+  }
+
+  @Override
+  public Future<?> start() {
+    try {
+      config.validate();
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(new IllegalArgumentException("coordinator config: " + e.getMessage(), e));
+    }
+    // the seq guard is never below the default cap: batches of other coordinators stay visible
+    projection = new Projection(Math.max(config.maxTasks(), CoordinatorConfig.DEFAULT_MAX_TASKS));
+    return vertx.executeBlocking(() -> {
+          TopicSetup.ensure(config.bootstrap());
+          return null;
+        })
+        .compose(v -> {
+          loader = new ProjectionLoader(config, context, projection);
+          return loader.start();
+        })
+        .compose(v -> listen())
+        .onSuccess(s -> log.info("coordinator listening on http://{}:{} (Kafka {}, token {})",
+            config.host(), s.actualPort(), config.bootstrap(), config.hasToken() ? "required" : "off"))
+        .recover(err -> shutdown().transform(x -> Future.failedFuture(
+            new IllegalStateException("coordinator did not start: " + err.getMessage(), err))));
+  }
+
+  private Future<HttpServer> listen() {
+    Map<String, String> conf = KafkaClients.producer(config.bootstrap(),
+        "fleetrun-coordinator-" + UUID.randomUUID().toString().substring(0, 8));
+    long timeout = config.kafkaTimeoutMs();
+    conf.put("max.block.ms", Long.toString(timeout));
+    conf.put("request.timeout.ms", Long.toString(Math.max(1000, timeout / 2)));
+    conf.put("delivery.timeout.ms", Long.toString(timeout + 1000));
+    Serializer<Object> json = (topic, value) -> Json.write(value);
+    producer = KafkaProducer.create(vertx, conf, new StringSerializer(), json);
+    // fetch both topics' metadata now, so the first batch does not wait for it
+    Future<?> warm = Future.join(producer.partitionsFor(Topics.TASKS), producer.partitionsFor(Topics.RESULTS));
+    fetcher = new OutputFetcher(vertx, config);
+    BatchPublisher publisher = new BatchPublisher(vertx, context, producer, config, projection);
+    var router = HttpApi.router(vertx, config, new SubmitHandler(vertx, config, publisher),
+        new QueryHandlers(projection, fetcher), this::healthProblem);
+    HttpServerOptions options = new HttpServerOptions().setHost(config.host()).setPort(config.port());
+    return warm.compose(v -> vertx.createHttpServer(options).requestHandler(router).listen())
+        .onSuccess(s -> server = s);
+  }
+
+  /** Null when healthy: the projection caught up and its loader still runs. */
+  private String healthProblem() {
+    if (loader == null || !loader.caughtUp()) {
+      return "catching up";
+    }
+    return loader.failure();
+  }
+
+  @Override
+  public Future<?> stop() {
+    return shutdown();
+  }
+
+  /** Closes whatever is open, in reverse order of start; never fails. */
+  private Future<Void> shutdown() {
+    List<Future<?>> steps = new ArrayList<>();
+    HttpServer s = server;
+    server = null;
+    Future<?> closed = s == null ? Future.succeededFuture() : s.close();
+    return closed.transform(x -> {
+      if (producer != null) {
+        steps.add(producer.close(config.kafkaTimeoutMs()));
+      }
+      if (fetcher != null) {
+        steps.add(fetcher.close());
+      }
+      if (loader != null) {
+        ProjectionLoader l = loader;
+        steps.add(vertx.executeBlocking(() -> {
+          l.stop();
+          return null;
+        }));
+      }
+      return Future.join(steps).transform(y -> Future.<Void>succeededFuture());
+    });
+  }
+}

@@ -1,0 +1,92 @@
+package io.fleetrun.worker;
+
+import java.net.InetAddress;
+import java.util.Objects;
+
+/**
+ * A worker's settings, each with its default and meaning side by side.
+ *
+ * @param bootstrap Kafka bootstrap servers, e.g. {@code 127.0.0.1:9092}
+ * @param workerId name of this worker in results and telemetry; default {@code host-pid}
+ * @param host host name reported with every result
+ * @param maxChildren the cap: task trees alive at once on this worker; default {@link
+ *     #defaultCap(int, int)}; must stay below {@code threshold}
+ * @param threshold the node's measured knee (default {@value #DEFAULT_THRESHOLD}): past it a runtime
+ *     that spawns children degrades, so the cap is always kept below it
+ * @param prefetch task records held locally, beyond the running ones, while every slot is busy;
+ *     0 means the default, {@value #DEFAULT_PREFETCH} (or 4 x the cap when larger). In Kafka a
+ *     partition, not a record, is the unit of work sharing, so records held here take no work
+ *     from other workers; they hide the fetch round trip after a resume, which otherwise caps a
+ *     worker at a few hundred short tasks a second. A few hundred small records is the memory
+ *     cost
+ */
+public record WorkerConfig(
+    String bootstrap, String workerId, String host, int maxChildren, int threshold, int prefetch) {
+
+  public static final int DEFAULT_THRESHOLD = 23;
+  public static final int DEFAULT_PREFETCH = 256;
+
+  public WorkerConfig {
+    Objects.requireNonNull(bootstrap, "bootstrap");
+    host = host == null ? localHost() : host;
+    workerId = workerId == null ? host + "-" + ProcessHandle.current().pid() : workerId;
+    prefetch = prefetch <= 0 ? Math.max(DEFAULT_PREFETCH, 4 * maxChildren) : prefetch;
+  }
+
+  /** A config with every default for the given broker. */
+  public static WorkerConfig defaults(String bootstrap) {
+    return new WorkerConfig(
+        bootstrap, null, null, defaultCap(Runtime.getRuntime().availableProcessors(), DEFAULT_THRESHOLD),
+        DEFAULT_THRESHOLD, 0);
+  }
+
+  /**
+   * Default cap: twice the cores (shell tasks mostly wait on I/O), at least 2, and always below
+   * the threshold.
+   */
+  public static int defaultCap(int cores, int threshold) {
+    return Math.max(1, Math.min(threshold - 1, Math.max(2, 2 * cores)));
+  }
+
+  public WorkerConfig withMaxChildren(int cap) {
+    return new WorkerConfig(bootstrap, workerId, host, cap, threshold, 0);
+  }
+
+  public WorkerConfig withWorkerId(String id) {
+    return new WorkerConfig(bootstrap, id, host, maxChildren, threshold, prefetch);
+  }
+
+  /** Throws IllegalArgumentException with a message naming the setting when one is unusable. */
+  public WorkerConfig validate() {
+    if (bootstrap.isBlank()) {
+      throw new IllegalArgumentException("bootstrap: must name at least one Kafka broker (host:port)");
+    }
+    if (threshold < 2) {
+      throw new IllegalArgumentException("threshold: must be at least 2, got " + threshold);
+    }
+    if (maxChildren < 1) {
+      throw new IllegalArgumentException("max-children: must be at least 1, got " + maxChildren);
+    }
+    if (maxChildren >= threshold) {
+      throw new IllegalArgumentException(
+          "max-children: " + maxChildren + " is not below the threshold " + threshold
+              + "; past the threshold a node degrades, so the cap must stay under it"
+              + " (raise --threshold only after measuring this node's knee with fleetrun loadtest)");
+    }
+    if (prefetch > 10_000) {
+      throw new IllegalArgumentException("prefetch: at most 10000, got " + prefetch);
+    }
+    if (workerId.isBlank()) {
+      throw new IllegalArgumentException("worker-id: must not be blank");
+    }
+    return this;
+  }
+
+  private static String localHost() {
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (Exception e) {
+      return "localhost";
+    }
+  }
+}

@@ -1,0 +1,206 @@
+package io.fleetrun.worker;
+
+import io.fleetrun.common.Json;
+import io.fleetrun.common.Topics;
+import io.fleetrun.common.kafka.KafkaClients;
+import io.fleetrun.common.wire.TaskResult;
+import io.fleetrun.common.wire.TaskSpec;
+import io.fleetrun.worker.process.ChildHandle;
+import io.fleetrun.worker.process.ProcessSupervisor;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.kafka.client.common.TopicPartition;
+import io.vertx.kafka.client.consumer.KafkaConsumer;
+import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
+import io.vertx.kafka.client.consumer.OffsetAndMetadata;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Consumes tasks from {@link Topics#TASKS} as a member of {@link Topics#WORKER_GROUP}, runs each
+ * through the {@link ProcessSupervisor} with at most {@code maxChildren} alive at once, and
+ * reports STARTED and FINISHED events.
+ *
+ * <p>Backpressure: records wait locally only while every slot is busy, at most {@code prefetch}
+ * of them (see {@link WorkerConfig#prefetch()}). When the local queue is full every assigned partition is paused;
+ * it resumes once the queue is half empty, so the next records arrive while the slots are still
+ * busy instead of after they free. The consumer keeps polling while paused, so the member stays
+ * alive in the group however long a task runs. Offsets commit per partition up to the highest contiguous record whose FINISHED event
+ * the broker acknowledged ({@link OffsetTracker}). All state is confined to this verticle's
+ * context; supervisor callbacks hop onto it.
+ */
+public final class WorkerVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(WorkerVerticle.class);
+  private static final long COMMIT_DELAY_MS = 50;
+  private static final long POLL_MS = 20;
+
+  private final WorkerConfig config;
+  private final OffsetTracker offsets = new OffsetTracker();
+  private final ArrayDeque<Pending> queue = new ArrayDeque<>();
+  private final Set<TopicPartition> assigned = new HashSet<>();
+  private ProcessSupervisor supervisor;
+  private KafkaConsumer<String, byte[]> consumer;
+  private ResultPublisher results;
+  private int running;
+  private boolean paused;
+  private boolean commitScheduled;
+  private boolean stopping;
+
+  private record Pending(TopicPartition tp, long offset, byte[] value) {}
+
+  public WorkerVerticle(WorkerConfig config) {
+    this.config = config.validate();
+  }
+
+  @Override
+  public Future<?> start() {
+    supervisor = new ProcessSupervisor();
+    results = new ResultPublisher(vertx, config);
+    Map<String, String> cc = KafkaClients.consumer(config.bootstrap(), Topics.WORKER_GROUP, config.workerId());
+    // a small prefetch: never hold many more records than free slots
+    cc.put("max.poll.records", Integer.toString(config.prefetch()));
+    consumer = KafkaConsumer.create(vertx, cc);
+    // a resume or a commit waits behind the running poll: keep polls short
+    consumer.pollTimeout(Duration.ofMillis(POLL_MS));
+    consumer.partitionsAssignedHandler(this::onAssigned);
+    consumer.partitionsRevokedHandler(this::onRevoked);
+    consumer.exceptionHandler(e -> LOG.warn("task consumer: {}", e.toString()));
+    consumer.handler(this::onRecord);
+    LOG.info("worker {} joining {} with cap {} (threshold {})",
+        config.workerId(), Topics.WORKER_GROUP, config.maxChildren(), config.threshold());
+    return consumer.subscribe(Topics.TASKS);
+  }
+
+  /** Live children right now (for tests and telemetry); call on this verticle's context. */
+  int running() {
+    return running;
+  }
+
+  private void onRecord(KafkaConsumerRecord<String, byte[]> rec) {
+    TopicPartition tp = new TopicPartition(rec.topic(), rec.partition());
+    if (stopping || !assigned.contains(tp)) {
+      return; // not ours any more: the new owner receives it again
+    }
+    offsets.received(key(tp), rec.offset());
+    queue.add(new Pending(tp, rec.offset(), rec.value()));
+    launchWhileFree();
+  }
+
+  private void launchWhileFree() {
+    while (!stopping && running < config.maxChildren() && !queue.isEmpty()) {
+      launch(queue.poll());
+    }
+    updatePause();
+  }
+
+  private void launch(Pending p) {
+    TaskSpec spec;
+    try {
+      spec = Json.read(p.value(), TaskSpec.class);
+    } catch (RuntimeException e) {
+      // a record that is not a task cannot be reported to any batch; skip it so it stops no one
+      LOG.warn("skipping unreadable task record {}@{}: {}", p.tp(), p.offset(), e.getMessage());
+      offsets.finished(key(p.tp()), p.offset());
+      scheduleCommit();
+      return;
+    }
+    running++;
+    ChildHandle child = supervisor.start(spec, ProcessSupervisor.defaultBaseEnv());
+    var context = vertx.getOrCreateContext();
+    child.started().thenAccept(pid -> {
+      if (pid > 0) {
+        long at = System.currentTimeMillis();
+        context.runOnContext(v -> results.started(spec, at)
+            .onFailure(e -> LOG.warn("STARTED event of {} not sent: {}", spec.taskId(), e.toString())));
+      }
+    });
+    child.result().whenComplete((result, err) -> context.runOnContext(v -> onExit(p, spec, result, err)));
+  }
+
+  private void onExit(Pending p, TaskSpec spec, TaskResult result, Throwable err) {
+    running--;
+    if (err != null) {
+      LOG.error("supervisor failed task {}: {}", spec.taskId(), err.toString());
+    } else if (!stopping) {
+      results.finished(spec, result).onComplete(ack -> {
+        if (ack.succeeded()) {
+          offsets.finished(key(p.tp()), p.offset());
+          scheduleCommit();
+        } else {
+          // not committed: the task runs again after a rebalance or restart (at-least-once)
+          LOG.error("FINISHED event of {} not acknowledged: {}", spec.taskId(), ack.cause().toString());
+        }
+      });
+    }
+    launchWhileFree();
+  }
+
+  private void updatePause() {
+    if (!paused && !assigned.isEmpty() && (stopping || queue.size() >= config.prefetch())) {
+      paused = true;
+      consumer.pause(Set.copyOf(assigned));
+    } else if (paused && !stopping && queue.size() <= config.prefetch() / 2) {
+      paused = false;
+      consumer.resume(Set.copyOf(assigned));
+    }
+  }
+
+  private void onAssigned(Set<TopicPartition> partitions) {
+    assigned.addAll(partitions);
+    if (paused && !partitions.isEmpty()) {
+      consumer.pause(partitions);
+    }
+  }
+
+  private void onRevoked(Set<TopicPartition> partitions) {
+    commitNow();
+    assigned.removeAll(partitions);
+    queue.removeIf(p -> partitions.contains(p.tp()));
+    partitions.forEach(tp -> offsets.revoked(key(tp)));
+  }
+
+  private void scheduleCommit() {
+    if (!commitScheduled) {
+      commitScheduled = true;
+      vertx.setTimer(COMMIT_DELAY_MS, id -> {
+        commitScheduled = false;
+        commitNow();
+      });
+    }
+  }
+
+  private Future<?> commitNow() {
+    Map<TopicPartition, OffsetAndMetadata> commits = new HashMap<>();
+    offsets.takeCommits().forEach((p, off) ->
+        commits.put(new TopicPartition(p.topic(), p.partition()), new OffsetAndMetadata(off, "")));
+    if (commits.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return consumer.commit(commits)
+        .onFailure(e -> LOG.warn("offset commit failed (records will be re-delivered): {}", e.toString()));
+  }
+
+  private static OffsetTracker.Partition key(TopicPartition tp) {
+    return new OffsetTracker.Partition(tp.getTopic(), tp.getPartition());
+  }
+
+  @Override
+  public Future<?> stop() {
+    stopping = true;
+    updatePause();
+    // children still running are stopped; their tasks are not committed, so they run again elsewhere
+    return vertx.executeBlocking(() -> {
+          supervisor.close();
+          return null;
+        })
+        .compose(v -> commitNow().recover(e -> Future.succeededFuture()))
+        .compose(v -> consumer.close())
+        .eventually(() -> results.close());
+  }
+}

@@ -1,0 +1,184 @@
+package io.fleetrun.worker;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.fleetrun.common.Json;
+import io.fleetrun.common.Topics;
+import io.fleetrun.common.kafka.KafkaClients;
+import io.fleetrun.common.testing.ChildProcesses;
+import io.fleetrun.common.testing.ResultsReader;
+import io.fleetrun.common.testing.TestKafka;
+import io.fleetrun.common.wire.Outcome;
+import io.fleetrun.common.wire.ResultEvent;
+import io.fleetrun.common.wire.ResultEvent.TaskFinished;
+import io.fleetrun.common.wire.TaskSpec;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The worker against a real broker and real child processes. */
+@Timeout(120)
+class WorkerVerticleTest {
+  private Vertx vertx;
+  private String bootstrap;
+
+  @BeforeEach
+  void setUp() {
+    bootstrap = TestKafka.bootstrap();
+    vertx = Vertx.vertx();
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    vertx.close().await(60, TimeUnit.SECONDS);
+    assertEquals(0, ChildProcesses.liveTaskRoots(), "a task tree outlived its worker");
+    assertEquals(0, ChildProcesses.zombies(), "zombie children of the test JVM");
+  }
+
+  private void deployWorker(int cap) throws Exception {
+    WorkerConfig cfg = WorkerConfig.defaults(bootstrap).withMaxChildren(cap)
+        .withWorkerId("test-" + UUID.randomUUID().toString().substring(0, 8));
+    vertx.deployVerticle(new WorkerVerticle(cfg)).await(60, TimeUnit.SECONDS);
+  }
+
+  private static TaskSpec task(String batch, int seq, String cmd, long timeoutMs) {
+    return new TaskSpec(TaskSpec.VERSION, batch, batch + "." + seq, seq, 1, cmd, null, Map.of(), null,
+        timeoutMs, 500, 4096, null, null, System.currentTimeMillis());
+  }
+
+  private void publish(List<TaskSpec> specs) throws Exception {
+    try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(new HashMap<>(KafkaClients.producer(bootstrap, "test")))) {
+      for (TaskSpec s : specs) {
+        p.send(new ProducerRecord<>(Topics.TASKS, s.taskId(), Json.write(s))).get(30, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  @Test
+  void runsEveryTaskAndReportsEachExactlyOnceWithItsOutcome() throws Exception {
+    deployWorker(4);
+    String batch = "bw" + System.nanoTime();
+    List<TaskSpec> specs = new java.util.ArrayList<>();
+    for (int i = 1; i <= 24; i++) {
+      String cmd = switch (i % 4) {
+        case 0 -> "echo ok-" + i;
+        case 1 -> "exit 3";
+        case 2 -> "kill -KILL $$";
+        default -> "sleep 731";
+      };
+      specs.add(task(batch, i, cmd, i % 4 == 3 ? 300 : 30_000));
+    }
+    publish(specs);
+    try (ResultsReader reader = new ResultsReader(bootstrap, batch)) {
+      List<ResultEvent> events = reader.until(ev -> ResultsReader.finishedCount(ev) >= 24, Duration.ofSeconds(60));
+      Map<String, List<TaskFinished>> bySeq = events.stream().filter(e -> e instanceof TaskFinished)
+          .map(e -> (TaskFinished) e).collect(Collectors.groupingBy(TaskFinished::taskId));
+      assertEquals(24, bySeq.size());
+      for (TaskSpec s : specs) {
+        List<TaskFinished> f = bySeq.get(s.taskId());
+        assertEquals(1, f.size(), "exactly one result for " + s.taskId());
+        var r = f.get(0).result();
+        switch (s.seq() % 4) {
+          case 0 -> {
+            assertEquals(Outcome.SUCCEEDED, r.outcome());
+            assertEquals("ok-" + s.seq() + "\n", r.stdout().head());
+          }
+          case 1 -> {
+            assertEquals(Outcome.FAILED, r.outcome());
+            assertEquals(3, r.exitCode());
+            assertNull(r.signal());
+          }
+          case 2 -> {
+            assertEquals(Outcome.FAILED, r.outcome());
+            assertNull(r.exitCode());
+            assertEquals("KILL", r.signal());
+            assertNull(r.cause());
+          }
+          default -> assertEquals(Outcome.TIMED_OUT, r.outcome());
+        }
+      }
+      long started = events.stream().filter(e -> e instanceof ResultEvent.TaskStarted).count();
+      assertEquals(24, started, "one STARTED event per task");
+    }
+    assertOffsetsCommittedToEnd();
+  }
+
+  private void assertOffsetsCommittedToEnd() throws Exception {
+    try (Admin admin = Admin.create(KafkaClients.admin(bootstrap))) {
+      Set<TopicPartition> parts = admin.describeTopics(List.of(Topics.TASKS)).allTopicNames().get()
+          .get(Topics.TASKS).partitions().stream().map(p -> new TopicPartition(Topics.TASKS, p.partition()))
+          .collect(Collectors.toSet());
+      Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends = admin.listOffsets(
+          parts.stream().collect(Collectors.toMap(Function.identity(), p -> OffsetSpec.latest()))).all().get();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (true) {
+        Map<TopicPartition, OffsetAndMetadata> committed =
+            admin.listConsumerGroupOffsets(Topics.WORKER_GROUP).partitionsToOffsetAndMetadata().get();
+        boolean all = ends.entrySet().stream().allMatch(e -> e.getValue().offset() == 0
+            || (committed.get(e.getKey()) != null && committed.get(e.getKey()).offset() == e.getValue().offset()));
+        if (all) {
+          return;
+        }
+        assertTrue(System.nanoTime() < deadline, "offsets not committed to the end: " + committed + " vs " + ends);
+        Thread.sleep(100);
+      }
+    }
+  }
+
+  @Test
+  void neverRunsMoreChildrenThanTheCap() throws Exception {
+    deployWorker(2);
+    String batch = "bc" + System.nanoTime();
+    List<TaskSpec> specs = new java.util.ArrayList<>();
+    for (int i = 1; i <= 20; i++) {
+      specs.add(task(batch, i, "sleep 0.3", 30_000));
+    }
+    AtomicLong max = new AtomicLong();
+    AtomicBoolean sampling = new AtomicBoolean(true);
+    Thread sampler = new Thread(() -> {
+      while (sampling.get()) {
+        max.accumulateAndGet(ChildProcesses.liveTaskRoots(), Math::max);
+      }
+    });
+    sampler.start();
+    publish(specs);
+    try (ResultsReader reader = new ResultsReader(bootstrap, batch)) {
+      List<ResultEvent> events = reader.until(ev -> ResultsReader.finishedCount(ev) >= 20, Duration.ofSeconds(60));
+      assertTrue(events.stream().filter(e -> e instanceof TaskFinished)
+          .allMatch(e -> ((TaskFinished) e).result().outcome() == Outcome.SUCCEEDED));
+    } finally {
+      sampling.set(false);
+      sampler.join();
+    }
+    assertEquals(2, max.get(), "live task trees seen in /proc (cap 2, and both slots used)");
+  }
+
+  @Test
+  void refusesACapAtOrAboveTheThreshold() {
+    var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> new WorkerConfig(bootstrap, "w", "h", 23, 23, 0).validate());
+    assertTrue(e.getMessage().startsWith("max-children: 23 is not below the threshold 23"), e.getMessage());
+  }
+}

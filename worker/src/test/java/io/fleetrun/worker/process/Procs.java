@@ -1,0 +1,107 @@
+package io.fleetrun.worker.process;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.IntSupplier;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/** Real /proc checks: leftover processes, zombies, the JVM's fds and threads. */
+final class Procs {
+  static final int SELF = (int) ProcessHandle.current().pid();
+
+  private Procs() {}
+
+  /** Pids of live (non-zombie) processes whose command line contains {@code fragment}. */
+  static List<Integer> matching(String fragment) {
+    return ProcStat.all().stream()
+        .filter(p -> !p.zombie() && p.pid() != SELF && cmdline(p.pid()).contains(fragment))
+        .map(ProcStat::pid)
+        .collect(Collectors.toList());
+  }
+
+  /** Fails unless no live process matches {@code fragment} within {@code millis}. */
+  static void assertNoneLeft(String fragment, long millis) {
+    long end = System.currentTimeMillis() + millis;
+    List<Integer> left = matching(fragment);
+    while (!left.isEmpty() && System.currentTimeMillis() < end) {
+      sleep(20);
+      left = matching(fragment);
+    }
+    if (!left.isEmpty()) {
+      left.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
+      fail("left behind: '" + fragment + "' pids " + left);
+    }
+  }
+
+  /** Children of this JVM in state Z. */
+  static List<ProcStat> zombieChildren() {
+    return ProcStat.all().stream()
+        .filter(p -> p.ppid() == SELF && p.zombie())
+        .collect(Collectors.toList());
+  }
+
+  static void assertNoZombieChildren() {
+    assertEquals(List.of(), zombieChildren(), "zombie children of the test JVM");
+  }
+
+  static int openFds() {
+    try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+      return (int) fds.count();
+    } catch (IOException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  /** Kernel threads of this JVM (all of them, not only Java's), from /proc/self/status. */
+  static int threads() {
+    try {
+      return Files.readAllLines(Path.of("/proc/self/status")).stream()
+          .filter(l -> l.startsWith("Threads:"))
+          .mapToInt(l -> Integer.parseInt(l.substring(8).trim()))
+          .findFirst()
+          .orElseThrow();
+    } catch (IOException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  static long threadsNamed(String name) {
+    return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals(name)).count();
+  }
+
+  /** Waits up to {@code millis} for {@code value} to drop to at most {@code limit}; returns the last value. */
+  static int settle(IntSupplier value, int limit, long millis) {
+    long end = System.currentTimeMillis() + millis;
+    int v = value.getAsInt();
+    while (v > limit && System.currentTimeMillis() < end) {
+      sleep(20);
+      v = value.getAsInt();
+    }
+    return v;
+  }
+
+  static String cmdline(int pid) {
+    try {
+      byte[] raw = Files.readAllBytes(Path.of("/proc/" + pid + "/cmdline"));
+      return new String(raw, StandardCharsets.UTF_8).replace('\0', ' ').trim();
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
+  static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+}

@@ -1,0 +1,138 @@
+package io.fleetrun.worker.process;
+
+import static io.fleetrun.worker.process.Tasks.await;
+import static io.fleetrun.worker.process.Tasks.sh;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.fleetrun.common.wire.Outcome;
+import io.fleetrun.common.wire.TaskResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** What a child starts with: session, fds, signals, cwd, environment; and readable spawn failures. */
+class SpawnTest {
+  private static ProcessSupervisor supervisor;
+
+  @BeforeAll
+  static void start() {
+    supervisor = new ProcessSupervisor();
+  }
+
+  @AfterAll
+  static void stop() {
+    supervisor.close();
+  }
+
+  @AfterEach
+  void noZombies() {
+    Procs.assertNoZombieChildren();
+  }
+
+  @Test
+  void childLeadsItsOwnSessionWithOnlyStdFdsAndCleanSignals() {
+    ChildHandle h = supervisor.start(sh("cat /proc/$$/stat; ls /proc/$$/fd | tr '\\n' ' '; echo;"
+        + " readlink /proc/$$/fd/0; grep -E '^Sig(Blk|Ign)' /proc/$$/status"), null);
+    TaskResult r = await(h);
+    String[] lines = r.stdout().text().split("\n");
+
+    ProcStat stat = ProcStat.parse(h.pid(), lines[0]);
+    assertEquals(h.pid(), stat.session(), "session id is the child's pid");
+    assertEquals(h.pid(), stat.pgrp(), "process group id is the child's pid");
+    assertEquals("0 1 2 ", lines[1], "only fds 0, 1, 2");
+    assertEquals("/dev/null", lines[2]);
+    assertEquals("SigBlk:\t0000000000000000", lines[3]);
+    assertEquals("SigIgn:\t0000000000000000", lines[4]);
+  }
+
+  @Test
+  void cwdAndLayeredEnvironmentAreApplied() {
+    Map<String, String> base = new LinkedHashMap<>();
+    base.put("PATH", "/usr/bin:/bin");
+    base.put("HOME", "/nowhere");
+    base.put("A", "base");
+    base.put("B", "base");
+    var spec = Tasks.spec("pwd; env", null, Map.of("B", "task", "C", "task"), "/tmp", 10_000, 1_000, 4096);
+    TaskResult r = await(supervisor.start(spec, base));
+
+    List<String> lines = new ArrayList<>(List.of(r.stdout().text().split("\n")));
+    assertEquals("/tmp", lines.remove(0));
+    Set<String> expected = new TreeSet<>(List.of("PATH=/usr/bin:/bin", "HOME=/nowhere", "A=base",
+        "B=task", "C=task", "FLEETRUN_BATCH_ID=batch-test", "FLEETRUN_TASK_ID=" + spec.taskId(),
+        "FLEETRUN_SEQ=" + spec.seq(), "PWD=/tmp"));
+    assertEquals(expected, new TreeSet<>(lines), "exactly the layered environment (PWD is set by sh)");
+  }
+
+  @Test
+  void defaultBaseEnvironmentLeaksNothingOfTheWorker() {
+    Map<String, String> base = ProcessSupervisor.defaultBaseEnv();
+    assertEquals("/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", base.get("PATH"));
+    assertEquals("C.UTF-8", base.get("LANG"));
+
+    TaskResult r = await(supervisor.start(sh("env"), null));
+    Set<String> names = new TreeSet<>();
+    for (String line : r.stdout().text().split("\n")) {
+      names.add(line.substring(0, line.indexOf('=')));
+    }
+    Set<String> allowed = new TreeSet<>(Set.of("PATH", "HOME", "LANG", "TMPDIR", "PWD",
+        "FLEETRUN_BATCH_ID", "FLEETRUN_TASK_ID", "FLEETRUN_SEQ"));
+    assertTrue(allowed.containsAll(names), "unexpected variables in " + names);
+    assertTrue(names.containsAll(Set.of("PATH", "HOME", "LANG")));
+  }
+
+  @Test
+  void argvRunsWithoutShellAndIsFoundOnTheChildsPath() {
+    TaskResult r = await(supervisor.start(Tasks.argv(List.of("printf", "%s|", "a b", "c*", "$HOME"), null), null));
+
+    assertEquals(Outcome.SUCCEEDED, r.outcome());
+    assertEquals("a b|c*|$HOME|", r.stdout().text());
+  }
+
+  @Test
+  void badCwdIsSpawnFailedWithReasonAndLeaksNoFd() {
+    int fdsBefore = Procs.openFds();
+    List<ChildHandle> handles = new ArrayList<>();
+    for (int i = 0; i < 100; i++) {
+      handles.add(supervisor.start(Tasks.argv(List.of("true"), "/nonexistent/dir"), null));
+    }
+    for (ChildHandle h : handles) {
+      TaskResult r = await(h);
+      assertEquals(Outcome.SPAWN_FAILED, r.outcome());
+      assertEquals("cwd /nonexistent/dir: No such file or directory", r.error());
+      assertEquals(-1, h.pid());
+      assertEquals(-1, h.started().join());
+    }
+    assertEquals(fdsBefore, Procs.settle(Procs::openFds, fdsBefore, 1_000));
+  }
+
+  @Test
+  void missingOrUnrunnableExecutableIsSpawnFailedWithReason() throws Exception {
+    Path plain = Files.createTempFile("fleetrun-not-executable", ".txt");
+    Files.setPosixFilePermissions(plain, PosixFilePermissions.fromString("rw-r--r--"));
+    int fdsBefore = Procs.openFds();
+    TaskResult missing = await(supervisor.start(Tasks.argv(List.of("fleetrun-no-such-exe", "x"), null), null));
+    TaskResult absent = await(supervisor.start(Tasks.argv(List.of("/nonexistent/bin/tool"), null), null));
+    TaskResult notExecutable = await(supervisor.start(Tasks.argv(List.of(plain.toString()), null), null));
+    Files.delete(plain);
+
+    assertEquals(Outcome.SPAWN_FAILED, missing.outcome());
+    assertTrue(missing.error().startsWith("executable fleetrun-no-such-exe not found on PATH /usr/local/sbin:"),
+        missing.error());
+    assertEquals("executable /nonexistent/bin/tool: No such file or directory", absent.error());
+    assertEquals("executable " + plain + ": Permission denied", notExecutable.error());
+    assertFalse(notExecutable.outcome().ok());
+    assertEquals(fdsBefore, Procs.settle(Procs::openFds, fdsBefore, 1_000));
+  }
+}
