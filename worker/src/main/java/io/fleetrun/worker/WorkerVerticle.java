@@ -63,14 +63,13 @@ public final class WorkerVerticle extends VerticleBase {
     supervisor = new ProcessSupervisor();
     results = new ResultPublisher(vertx, config);
     Map<String, String> cc = KafkaClients.consumer(config.bootstrap(), Topics.WORKER_GROUP, config.workerId());
-    // a small prefetch: never hold many more records than free slots
     cc.put("max.poll.records", Integer.toString(config.prefetch()));
     consumer = KafkaConsumer.create(vertx, cc);
     // a resume or a commit waits behind the running poll: keep polls short
     consumer.pollTimeout(Duration.ofMillis(POLL_MS));
     consumer.partitionsAssignedHandler(this::onAssigned);
     consumer.partitionsRevokedHandler(this::onRevoked);
-    consumer.exceptionHandler(e -> LOG.warn("task consumer: {}", e.toString()));
+    consumer.exceptionHandler(this::onConsumerError);
     consumer.handler(this::onRecord);
     LOG.info("worker {} joining {} with cap {} (threshold {})",
         config.workerId(), Topics.WORKER_GROUP, config.maxChildren(), config.threshold());
@@ -151,6 +150,12 @@ public final class WorkerVerticle extends VerticleBase {
     }
   }
 
+  private void onConsumerError(Throwable e) {
+    if (!(stopping && e instanceof org.apache.kafka.common.errors.WakeupException)) {
+      LOG.warn("task consumer: {}", e.toString());
+    }
+  }
+
   private void onAssigned(Set<TopicPartition> partitions) {
     assigned.addAll(partitions);
     if (paused && !partitions.isEmpty()) {
@@ -182,8 +187,7 @@ public final class WorkerVerticle extends VerticleBase {
     if (commits.isEmpty()) {
       return Future.succeededFuture();
     }
-    return consumer.commit(commits)
-        .onFailure(e -> LOG.warn("offset commit failed (records will be re-delivered): {}", e.toString()));
+    return consumer.commit(commits).onFailure(this::onConsumerError);
   }
 
   private static OffsetTracker.Partition key(TopicPartition tp) {

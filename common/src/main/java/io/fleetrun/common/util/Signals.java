@@ -11,15 +11,20 @@ public final class Signals {
 
   public static final int TERM = 15;
   public static final int KILL = 9;
+  private static final int SIGRTMIN = 34;
+  private static final int SIGRTMAX = 64;
 
   private Signals() {}
 
-  /** The name of a signal number, e.g. 9 → "KILL"; real-time signals as "RT<n>". */
+  /** "KILL" for 9, "RTMIN+2" for 36, "SIG99" for a number Linux does not define. */
   public static String name(int number) {
     if (number > 0 && number < NAMES.size()) {
       return NAMES.get(number);
     }
-    return number >= 34 && number <= 64 ? "RT" + (number - 34) : "SIG" + number;
+    if (number >= SIGRTMIN && number <= SIGRTMAX) {
+      return number == SIGRTMIN ? "RTMIN" : "RTMIN+" + (number - SIGRTMIN);
+    }
+    return "SIG" + number;
   }
 
   /** The number of a signal name (with or without the SIG prefix), or -1 when unknown. */
@@ -28,9 +33,13 @@ public final class Signals {
       return -1;
     }
     String n = name.startsWith("SIG") ? name.substring(3) : name;
-    if (n.startsWith("RT")) {
+    if (n.equals("RTMIN")) {
+      return SIGRTMIN;
+    }
+    if (n.startsWith("RTMIN+")) {
       try {
-        return 34 + Integer.parseInt(n.substring(2));
+        int k = SIGRTMIN + Integer.parseInt(n.substring(6));
+        return k <= SIGRTMAX ? k : -1;
       } catch (NumberFormatException e) {
         return -1;
       }

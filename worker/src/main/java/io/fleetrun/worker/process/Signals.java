@@ -1,26 +1,12 @@
 package io.fleetrun.worker.process;
 
-/** Linux x86_64 signal names without the SIG prefix, and wait-status decoding. */
+/** Wait-status decoding (signal names come from common's {@code Signals}). */
 final class Signals {
-  private static final String[] NAMES = {
-    null, "HUP", "INT", "QUIT", "ILL", "TRAP", "ABRT", "BUS", "FPE", "KILL", "USR1", "SEGV", "USR2",
-    "PIPE", "ALRM", "TERM", "STKFLT", "CHLD", "CONT", "STOP", "TSTP", "TTIN", "TTOU", "URG", "XCPU",
-    "XFSZ", "VTALRM", "PROF", "WINCH", "IO", "PWR", "SYS"
-  };
-  private static final int SIGRTMIN = 34;
-  private static final int SIGRTMAX = 64;
-
   private Signals() {}
 
-  /** "KILL" for 9, "RTMIN+2" for 36, "SIG99" for a number Linux does not define. */
+  /** "KILL" for 9; see {@link io.fleetrun.common.util.Signals#name}. */
   static String name(int signo) {
-    if (signo > 0 && signo < NAMES.length) {
-      return NAMES[signo];
-    }
-    if (signo >= SIGRTMIN && signo <= SIGRTMAX) {
-      return signo == SIGRTMIN ? "RTMIN" : "RTMIN+" + (signo - SIGRTMIN);
-    }
-    return "SIG" + signo;
+    return io.fleetrun.common.util.Signals.name(signo);
   }
 
   /** WIFEXITED: the child called exit; {@link #exitCode} is meaningful. */
