@@ -1,7 +1,6 @@
 package io.fleetrun.cli;
 
 import io.fleetrun.common.kafka.EmbeddedBroker;
-import io.fleetrun.common.kafka.TopicSetup;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -33,8 +32,12 @@ final class BrokerCommand implements Callable<Integer> {
     if (taskPartitions < 1) {
       throw new IllegalArgumentException("--task-partitions: must be at least 1, got " + taskPartitions);
     }
-    EmbeddedBroker broker = EmbeddedBroker.start(dataDir, port, Duration.ofSeconds(90));
-    TopicSetup.ensure(broker.bootstrap(), taskPartitions);
+    EmbeddedBroker broker;
+    try {
+      broker = EmbeddedBroker.start(dataDir, port, Duration.ofSeconds(90), taskPartitions);
+    } catch (RuntimeException e) {
+      throw new CliException("broker did not start: " + e.getMessage());
+    }
     System.out.println("broker ready: --bootstrap " + broker.bootstrap() + " (data " + dataDir + ")");
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
