@@ -13,12 +13,13 @@ record BatchFile(Path path, byte[] body, boolean json, String name) {
     try {
       byte[] body = path.toString().equals("-") ? System.in.readAllBytes() : Files.readAllBytes(path);
       String start = new String(body, 0, Math.min(body.length, 64), java.nio.charset.StandardCharsets.UTF_8).stripLeading();
-      String name = path.getFileName() == null ? "stdin" : path.getFileName().toString();
+      boolean stdin = path.toString().equals("-") || path.getFileName() == null;
+      String name = stdin ? "stdin" : path.getFileName().toString();
       return new BatchFile(path, body, start.startsWith("{"), name);
     } catch (NoSuchFileException e) {
-      throw new CliException("batch file " + path + ": no such file");
+      throw CliException.usage("batch file " + path + ": no such file");
     } catch (IOException e) {
-      throw new CliException("batch file " + path + ": " + e.getMessage());
+      throw CliException.usage("batch file " + path + ": cannot read (" + e + ")");
     }
   }
 }

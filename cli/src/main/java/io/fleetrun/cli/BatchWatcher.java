@@ -6,7 +6,8 @@ import java.util.Locale;
 
 /**
  * Follows one batch on a coordinator until every task has a final outcome, drawing a progress
- * line (redrawn in place on a terminal, one line every few seconds otherwise).
+ * line: redrawn in place on a terminal ({@link Mode#LIVE}), one line every few seconds otherwise
+ * ({@link Mode#PLAIN}), or none ({@link Mode#QUIET}).
  */
 final class BatchWatcher {
   private static final long POLL_MS = 250;
@@ -15,12 +16,14 @@ final class BatchWatcher {
 
   private final CoordinatorClient client;
   private final PrintStream out;
-  private final boolean tty;
+  private final Mode mode;
 
-  BatchWatcher(CoordinatorClient client, PrintStream out, boolean tty) {
+  enum Mode { LIVE, PLAIN, QUIET }
+
+  BatchWatcher(CoordinatorClient client, PrintStream out, Mode mode) {
     this.client = client;
     this.out = out;
-    this.tty = tty;
+    this.mode = mode;
   }
 
   /**
@@ -38,24 +41,21 @@ final class BatchWatcher {
       }
       boolean finished = state.equals("SUCCEEDED") || state.equals("FAILED");
       long now = System.currentTimeMillis();
-      if (tty) {
-        out.print("\r\033[K" + progressLine(b, now - start));
+      if (mode == Mode.LIVE) {
+        out.print("\r\033[K" + progressLine(b, now - start) + (finished ? "\n" : ""));
         out.flush();
-      } else if (finished || now - lastPlain >= PLAIN_EVERY_MS) {
+      } else if (mode == Mode.PLAIN && (finished || now - lastPlain >= PLAIN_EVERY_MS)) {
         out.println(progressLine(b, now - start));
         lastPlain = now;
       }
       if (finished) {
-        if (tty) {
-          out.println();
-        }
         return b;
       }
       Thread.sleep(POLL_MS);
     }
   }
 
-  /** e.g. {@code [4.2s] 120/300 done, 3 failed, 4 running, 28.6 tasks/s, ETA 6s}. */
+  /** e.g. {@code [4.2s] 120/300 done, 3 not succeeded, 4 running, 28.6 tasks/s, ETA 6s}. */
   static String progressLine(JsonNode b, long elapsedMs) {
     long total = b.path("taskCount").asLong();
     long done = b.path("done").asLong();
@@ -63,10 +63,11 @@ final class BatchWatcher {
     long running = c.path("RUNNING").asLong();
     long failed = done - c.path("SUCCEEDED").asLong();
     long since = b.path("firstStartedAtMs").asLong(0);
-    double secs = since > 0 ? Math.max(0.001, (System.currentTimeMillis() - since) / 1000.0) : 0;
+    long until = b.path("finishedAtMs").asLong(0) > 0 ? b.path("finishedAtMs").asLong() : System.currentTimeMillis();
+    double secs = since > 0 ? Math.max(0.001, (until - since) / 1000.0) : 0;
     double rate = secs > 0 ? done / secs : 0;
     String eta = rate > 0 && done < total ? formatSecs((total - done) / rate) : "-";
-    return String.format(Locale.ROOT, "[%s] %d/%d done, %d failed, %d running, %.1f tasks/s, ETA %s",
+    return String.format(Locale.ROOT, "[%s] %d/%d done, %d not succeeded, %d running, %.1f tasks/s, ETA %s",
         formatSecs(elapsedMs / 1000.0), done, total, failed, running, rate, eta);
   }
 

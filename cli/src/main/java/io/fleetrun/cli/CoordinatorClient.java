@@ -23,6 +23,14 @@ final class CoordinatorClient {
   private final String token;
 
   CoordinatorClient(String baseUrl, String token) {
+    try {
+      URI u = URI.create(baseUrl);
+      if (!"http".equals(u.getScheme()) && !"https".equals(u.getScheme()) || u.getHost() == null) {
+        throw new IllegalArgumentException();
+      }
+    } catch (IllegalArgumentException e) {
+      throw CliException.usage("--coordinator: not an http(s) URL: " + baseUrl + " (e.g. http://127.0.0.1:8080)");
+    }
     this.base = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
     this.token = token == null || token.isBlank() ? null : token;
   }
@@ -81,7 +89,9 @@ final class CoordinatorClient {
     if (resp.statusCode() != expected) {
       String msg = body != null && body.hasNonNull("error") ? body.get("error").asText() : new String(resp.body(), StandardCharsets.UTF_8);
       String field = body != null && body.hasNonNull("field") ? " (field " + body.get("field").asText() + ")" : "";
-      throw new CliException("coordinator answered " + resp.statusCode() + ": " + msg + field);
+      String text = "coordinator answered " + resp.statusCode() + ": " + msg + field;
+      // a 4xx is the user's input (a bad batch, an unknown id, a missing token), not a failure
+      throw resp.statusCode() >= 400 && resp.statusCode() < 500 ? CliException.usage(text) : new CliException(text);
     }
     return body;
   }

@@ -22,13 +22,15 @@ import picocli.CommandLine.Command;
     exitCodeList = {
       "0:every task succeeded (or the role stopped cleanly)",
       "1:some task did not succeed",
-      "2:bad usage",
+      "2:bad usage or bad input (options, batch file, unknown batch)",
       "3:fleetrun itself failed (broker, coordinator, network)"
     })
 public final class Fleetrun {
   public static final int EXIT_TASKS_FAILED = 1;
   public static final int EXIT_USAGE = 2;
   public static final int EXIT_ERROR = 3;
+  /** As a shell reports SIGINT: 128 + 2. */
+  public static final int EXIT_INTERRUPTED = 130;
 
   public static void main(String[] args) {
     System.exit(run(args));
@@ -38,9 +40,13 @@ public final class Fleetrun {
   public static int run(String... args) {
     CommandLine cli = new CommandLine(new Fleetrun());
     cli.setExecutionExceptionHandler((e, cmd, parse) -> {
-      if (e instanceof CliException || e instanceof IllegalArgumentException) {
+      if (e instanceof CliException c) {
+        cmd.getErr().println("fleetrun: " + c.getMessage());
+        return c.exitCode();
+      }
+      if (e instanceof IllegalArgumentException) {
         cmd.getErr().println("fleetrun: " + e.getMessage());
-        return e instanceof IllegalArgumentException ? EXIT_USAGE : EXIT_ERROR;
+        return EXIT_USAGE;
       }
       cmd.getErr().println("fleetrun: " + e);
       e.printStackTrace(cmd.getErr());

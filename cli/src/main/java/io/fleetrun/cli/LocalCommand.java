@@ -1,7 +1,7 @@
 package io.fleetrun.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.file.Files;
+import io.fleetrun.worker.WorkerConfig;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
@@ -14,8 +14,9 @@ import picocli.CommandLine.Parameters;
  * Everything started here stops when the command ends, including the broker's own JVM.
  */
 @Command(name = "local", mixinStandardHelpOptions = true,
-    description = {"Run a batch on this machine: starts a Kafka broker, a coordinator and worker(s),",
-        "submits FILE, shows progress, prints a summary and exits 0 only if every task succeeded."})
+    description = {"Run a batch on this machine, broker and all, and exit 0 only if every task succeeded.",
+        "Starts a Kafka broker (its own JVM), a coordinator and worker(s), submits FILE, shows",
+        "progress, then prints a summary with the stderr tails of the tasks that did not succeed."})
 final class LocalCommand implements Callable<Integer> {
   @Parameters(paramLabel = "FILE", description = "Batch file: JSON, or one shell command per line (- for stdin).")
   Path file;
@@ -50,28 +51,35 @@ final class LocalCommand implements Callable<Integer> {
     if (workers < 1 || workers > 64) {
       throw new IllegalArgumentException("--workers: must be 1..64, got " + workers);
     }
+    // everything the user can get wrong fails here, before a broker starts
     BatchFile batch = BatchFile.read(file);
-    boolean ephemeral = dataDir == null;
-    Path dir = ephemeral ? Files.createTempDirectory("fleetrun-local-") : dataDir;
+    watch.checkJoblogWritable();
+    int cap = maxChildren != null ? maxChildren
+        : WorkerConfig.defaultCap(Runtime.getRuntime().availableProcessors(), threshold);
+    new WorkerConfig("127.0.0.1:0", "check", "check", cap, threshold, 0).validate();
     long t0 = System.currentTimeMillis();
     System.out.println("starting broker, coordinator and " + workers + " worker(s)...");
-    try (LocalCluster cluster = LocalCluster.start(dir, port, workers, maxChildren, threshold)) {
+    try (LocalCluster cluster = LocalCluster.start(dataDir, port, workers, cap, threshold)) {
       System.out.printf("cluster up in %.1fs: coordinator %s, broker %s, cap %d per worker%n",
           (System.currentTimeMillis() - t0) / 1000.0, cluster.coordinatorUrl(), cluster.bootstrap(), cluster.cap());
       CoordinatorClient client = new CoordinatorClient(cluster.coordinatorUrl(), null);
       JsonNode accepted = client.submit(batch.body(), batch.json(), name != null ? name : batch.name());
       String id = accepted.path("batchId").asText();
       System.out.println("batch " + id + ": " + accepted.path("taskCount").asLong() + " tasks");
-      int code = watch.follow(client, id, System.out);
+      int code;
+      try {
+        code = watch.follow(client, id, System.out);
+      } catch (CliException e) {
+        if (cluster.isClosed()) {
+          return Fleetrun.EXIT_INTERRUPTED; // Ctrl-C: the shutdown hook already said so
+        }
+        throw e;
+      }
       if (keepRunning) {
         System.out.println("cluster still running at " + cluster.coordinatorUrl() + "; Ctrl-C to stop");
         Thread.currentThread().join();
       }
       return code;
-    } finally {
-      if (ephemeral) {
-        LocalCluster.deleteRecursively(dir);
-      }
     }
   }
 }

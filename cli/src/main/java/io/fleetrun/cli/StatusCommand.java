@@ -22,6 +22,9 @@ final class StatusCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     CoordinatorClient c = client.client();
+    if (batchId == null && failed) {
+      throw CliException.usage("--failed needs a batch id: fleetrun status BATCH --failed");
+    }
     if (batchId == null) {
       for (JsonNode b : c.batches().path("items")) {
         System.out.println(BatchWatcher.progressLine(b, b.path("elapsedMs").asLong())

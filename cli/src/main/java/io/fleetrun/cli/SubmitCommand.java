@@ -29,6 +29,7 @@ final class SubmitCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     BatchFile batch = BatchFile.read(file);
+    watchOptions.checkJoblogWritable();
     CoordinatorClient c = client.client();
     JsonNode accepted = c.submit(batch.body(), batch.json(), name != null ? name : batch.name());
     String id = accepted.path("batchId").asText();

@@ -64,7 +64,7 @@ class JsonWireTest {
   @Test
   void exitCodeResultKeepsCodeAndLeavesSignalOut() throws Exception {
     TaskResult r = new TaskResult(Outcome.FAILED, 137, null, null, false, null, 10, 25, 3, 1,
-        4096, 0, new StreamCapture("out", "", 3, 3, false, false), null);
+        4096L, 0, new StreamCapture("out", "", 3, 3, false, false), null);
     byte[] json = Json.write(r);
     TaskResult back = Json.read(json, TaskResult.class);
     assertEquals(r, back);
@@ -84,7 +84,7 @@ class JsonWireTest {
   void signalResultKeepsSignalCauseAndTruncatedCapture() {
     StreamCapture out = new StreamCapture("head\uFFFD", "tail", 1_048_576, 65_536, true, true);
     TaskResult r = new TaskResult(Outcome.TIMED_OUT, null, "KILL", "timeout", true, null, 100,
-        5_100, 0, 0, 0, 2, out, StreamCapture.EMPTY);
+        5_100, 0, 0, null, 2, out, StreamCapture.EMPTY);
     TaskResult back = Json.read(Json.write(r), TaskResult.class);
     assertEquals(r, back);
     assertNull(back.exitCode());
@@ -100,7 +100,7 @@ class JsonWireTest {
   @Test
   void resultEventsCarryTheirTypeAndReadBackAsTheRightVariant() throws Exception {
     TaskResult result = new TaskResult(Outcome.SUCCEEDED, 0, null, null, false, null, 1, 2, 0, 0,
-        0, 0, null, null);
+        null, 0, null, null);
     List<ResultEvent> events = List.of(
         new ResultEvent.BatchAccepted(ResultEvent.VERSION, "b", "nightly", 3, 42L),
         new ResultEvent.TaskStarted(ResultEvent.VERSION, "b", "b-1", 1, 1, "w1", "host", 43L),

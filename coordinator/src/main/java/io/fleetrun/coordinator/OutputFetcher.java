@@ -130,6 +130,9 @@ final class OutputFetcher {
       conf.put("max.partition.fetch.bytes", "262144");
       conf.put("fetch.max.bytes", "262144");
       conf.put("max.poll.records", "50");
+      // after a read the client keeps a fetch of that partition open at the broker; the next read
+      // of another partition waits for it, so keep that wait short (default 500 ms per lookup)
+      conf.put("fetch.max.wait.ms", "10");
       consumer = new KafkaConsumer<>(conf);
     }
     return consumer;

@@ -70,7 +70,7 @@ class ProjectionKafkaTest {
     StreamCapture stdout = new StreamCapture(out, "", out.length(), out.length(), false, false);
     StreamCapture stderr = new StreamCapture("warn\n", "", 5, 5, false, false);
     TaskResult r = new TaskResult(outcome, exit, null, outcome == Outcome.TIMED_OUT ? "timeout" : null, false,
-        null, 1_000 + seq, 2_000 + seq, 3, 4, 5_000_000, 0, stdout, stderr);
+        null, 1_000 + seq, 2_000 + seq, 3, 4, 5_000_000L, 0, stdout, stderr);
     return new TaskFinished(1, batch, batch + "." + seq, seq, attempt, "worker-a", "host-a", r);
   }
 

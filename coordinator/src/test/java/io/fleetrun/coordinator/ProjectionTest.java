@@ -28,7 +28,7 @@ class ProjectionTest {
 
   static TaskFinished finished(String batch, int seq, int attempt, Outcome o, Integer exit, long start, long end) {
     TaskResult r = new TaskResult(o, exit, null, o == Outcome.TIMED_OUT ? "timeout" : null, false, null,
-        start, end, 1, 1, 1000, 0, new StreamCapture("out", "", 3, 3, false, false), StreamCapture.EMPTY);
+        start, end, 1, 1, 1000L, 0, new StreamCapture("out", "", 3, 3, false, false), StreamCapture.EMPTY);
     return new TaskFinished(1, batch, batch + "." + seq, seq, attempt, "w1", "host1", r);
   }
 

@@ -127,18 +127,27 @@ public final class BrokerMain {
   private static void format(Path props, String clusterId) {
     // StorageTool.main would exit the JVM; execute returns its status instead.
     int rc = kafka.tools.StorageTool.execute(
-        new String[] {"format", "-t", clusterId, "-c", props.toString()}, System.out);
+        new String[] {"format", "--cluster-id=" + clusterId, "-c", props.toString()}, System.out);
     if (rc != 0) {
       throw new IllegalStateException("formatting " + props.getParent() + " failed: status " + rc);
     }
   }
 
-  /** A Kafka cluster id: 16 random bytes in URL-safe base64 without padding (22 characters). */
+  /**
+   * A random cluster id in Kafka's form (base64url of 16 bytes). Kafka's own generator never
+   * returns one that starts with '-', because the storage tool would read it as an option; the
+   * same rule applies here.
+   */
   static String newClusterId() {
-    UUID u = UUID.randomUUID();
-    java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(16);
-    b.putLong(u.getMostSignificantBits()).putLong(u.getLeastSignificantBits());
-    return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(b.array());
+    while (true) {
+      UUID u = UUID.randomUUID();
+      java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(16);
+      b.putLong(u.getMostSignificantBits()).putLong(u.getLeastSignificantBits());
+      String id = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(b.array());
+      if (!id.startsWith("-")) {
+        return id;
+      }
+    }
   }
 
   /** Exits the JVM (running Kafka's shutdown hook) once {@code in} reaches end of file. */

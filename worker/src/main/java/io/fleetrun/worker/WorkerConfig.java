@@ -71,7 +71,7 @@ public record WorkerConfig(
       throw new IllegalArgumentException(
           "max-children: " + maxChildren + " is not below the threshold " + threshold
               + "; past the threshold a node degrades, so the cap must stay under it"
-              + " (raise --threshold only after measuring this node's knee with fleetrun loadtest)");
+              + " (raise --threshold only after measuring where this node's spawn latency bends)");
     }
     if (prefetch > 10_000) {
       throw new IllegalArgumentException("prefetch: at most 10000, got " + prefetch);

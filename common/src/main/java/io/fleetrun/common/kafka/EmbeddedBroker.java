@@ -219,6 +219,20 @@ public final class EmbeddedBroker implements AutoCloseable {
   }
 
   /**
+   * Removes this broker's own shutdown hook: the caller's shutdown sequence will call {@link
+   * #close()} itself, after stopping the clients that still talk to the broker (hooks run in
+   * parallel, so the broker's own would pull it from under them). Even without any hook the
+   * broker dies with this JVM, through its parent pipe.
+   */
+  public void leaveShutdownToCaller() {
+    try {
+      Runtime.getRuntime().removeShutdownHook(shutdownHook);
+    } catch (IllegalStateException e) {
+      // already shutting down
+    }
+  }
+
+  /**
    * Stops the broker: SIGTERM, up to 15 s for Kafka's clean shutdown, then SIGKILL; releases the
    * data-dir lock. Idempotent and thread-safe; a second caller waits for the first to finish.
    */

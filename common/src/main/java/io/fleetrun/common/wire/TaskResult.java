@@ -14,6 +14,9 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param cause what the worker did to end the task; null when it ended by itself
  * @param escalatedToKill true when SIGTERM was not enough and the worker sent SIGKILL
  * @param error a readable reason for {@link Outcome#SPAWN_FAILED} (and other worker-side errors)
+ * @param maxRssBytes peak resident memory of the task's tree, or null when not measured. The
+ *     process-group backend cannot measure it: a child started by posix_spawn (vfork) inherits its
+ *     parent's peak in {@code ru_maxrss}, so the kernel's figure would be the worker's own size
  * @param descendantsKilled processes of the task's tree still alive after the main child ended
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -28,7 +31,7 @@ public record TaskResult(
     long endedAtMs,
     long userCpuMs,
     long sysCpuMs,
-    long maxRssBytes,
+    Long maxRssBytes,
     int descendantsKilled,
     StreamCapture stdout,
     StreamCapture stderr) {

@@ -44,7 +44,6 @@ final class Child implements ChildHandle {
   private String error;
   private long userCpuMs;
   private long sysCpuMs;
-  private long maxRssBytes;
   int descendantsKilled;
 
   Child(TaskSpec spec, Map<String, String> env, ChildLoop loop) {
@@ -100,7 +99,7 @@ final class Child implements ChildHandle {
     return fds[STDOUT] >= 0 || fds[STDERR] >= 0;
   }
 
-  /** Records a wait4 status and rusage (utime, stime as timevals; ru_maxrss in KiB at 32). */
+  /** Records a wait4 status and rusage (utime, stime as timevals). */
   void exited(int status, Pointer rusage) {
     reaped = true;
     if (Signals.exited(status)) {
@@ -110,7 +109,7 @@ final class Child implements ChildHandle {
     }
     userCpuMs = rusage.getLong(0) * 1000 + rusage.getLong(8) / 1000;
     sysCpuMs = rusage.getLong(16) * 1000 + rusage.getLong(24) / 1000;
-    maxRssBytes = rusage.getLong(32) * 1024;
+    // ru_maxrss is not used: a vfork-started child inherits the worker's peak (see TaskResult)
   }
 
   /** The exit status could not be collected; the result says so instead of guessing. */
@@ -134,7 +133,7 @@ final class Child implements ChildHandle {
         ? StopCause.outcome(stopCause)
         : exitCode != null && exitCode == 0 ? Outcome.SUCCEEDED : Outcome.FAILED;
     return new TaskResult(outcome, exitCode, signal, stopCause, escalated, error, startedAtMs,
-        endedAtMs, userCpuMs, sysCpuMs, maxRssBytes, descendantsKilled,
+        endedAtMs, userCpuMs, sysCpuMs, null, descendantsKilled,
         captures[STDOUT].finish(), captures[STDERR].finish());
   }
 
@@ -142,7 +141,7 @@ final class Child implements ChildHandle {
   TaskResult notStarted(Outcome outcome, String cause, String reason) {
     long now = System.currentTimeMillis();
     started.complete(-1);
-    return new TaskResult(outcome, null, null, cause, false, reason, now, now, 0, 0, 0, 0,
+    return new TaskResult(outcome, null, null, cause, false, reason, now, now, 0, 0, null, 0,
         StreamCapture.EMPTY, StreamCapture.EMPTY);
   }
 

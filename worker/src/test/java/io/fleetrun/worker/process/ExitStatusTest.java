@@ -64,14 +64,15 @@ class ExitStatusTest {
   }
 
   @Test
-  void accountsCpuTimeAndPeakMemoryOfTheChild() {
+  void accountsCpuTimeAndDoesNotReportTheWorkersOwnPeakAsTheChilds() {
     TaskResult r = await(supervisor.start(
         sh("i=0; while [ $i -lt 300000 ]; do i=$((i+1)); done; echo $i"), null));
 
     assertEquals(Outcome.SUCCEEDED, r.outcome());
     assertEquals("300000\n", r.stdout().text());
     assertTrue(r.userCpuMs() + r.sysCpuMs() >= 50, "cpu " + r.userCpuMs() + "+" + r.sysCpuMs() + " ms");
-    assertTrue(r.maxRssBytes() > 256 * 1024, "max rss " + r.maxRssBytes());
+    // ru_maxrss of a vfork-spawned child is the JVM's peak: no figure beats a wrong one
+    assertNull(r.maxRssBytes());
     assertTrue(r.durationMs() >= r.userCpuMs() / 2, "wall " + r.durationMs() + " ms");
     assertTrue(r.startedAtMs() > 0 && r.endedAtMs() >= r.startedAtMs());
   }
