@@ -44,6 +44,11 @@ final class BatchReport {
       }
     }
     out.println(counts.toString().stripTrailing());
+    long reruns = batch.path("reruns").asLong();
+    if (reruns > 0) {
+      out.println("  " + reruns + " extra run(s): tasks delivered again after their worker died or"
+          + " their partition moved (see runs in fleetrun status / the API)");
+    }
     long notOk = batch.path("done").asLong() - batch.path("counts").path("SUCCEEDED").asLong();
     if (notOk > 0) {
       printFailed(id, notOk);

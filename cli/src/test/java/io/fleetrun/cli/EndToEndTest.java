@@ -166,6 +166,33 @@ class EndToEndTest {
   }
 
   @Test
+  void tasksRunningWhenTheirWorkerStopsRunAgainElsewhereAndAreCountedAsReruns() throws Exception {
+    cluster = new TestCluster(2);
+    CoordinatorClient c = cluster.client();
+    List<ObjectNode> tasks = new java.util.ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      tasks.add(cmd("sleep 0.8; echo done " + i));
+    }
+    String id = submit(c, batchOf("e2e-rerun", tasks));
+    while (c.batch(id).path("counts").path("RUNNING").asInt() < 2) {
+      Thread.sleep(20);
+    }
+    cluster.stopWorker(); // both running children are stopped; their records stay uncommitted
+    assertEquals(0, ChildProcesses.liveTaskRoots());
+    cluster.startWorker();
+    JsonNode b = await(c, id);
+    assertEquals("SUCCEEDED", b.path("state").asText(), b.toString());
+    assertEquals(6, b.path("counts").path("SUCCEEDED").asInt());
+    assertTrue(b.path("reruns").asInt() >= 2, "the two interrupted tasks ran again: " + b);
+    long twice = 0;
+    for (JsonNode t : c.tasks(id, null, 0, 100).path("items")) {
+      assertEquals(1, t.path("attempt").asInt(), "redelivery keeps the attempt number");
+      twice += t.path("runs").asInt() >= 2 ? 1 : 0;
+    }
+    assertEquals(b.path("reruns").asLong(), twice, "reruns are the tasks that ran twice");
+  }
+
+  @Test
   void badRequestsGetA4xxNamingTheFieldAndTheNextBatchStillRuns() throws Exception {
     cluster = new TestCluster(2);
     CoordinatorClient c = cluster.client();

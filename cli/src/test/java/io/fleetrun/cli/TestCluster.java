@@ -12,13 +12,26 @@ import java.util.concurrent.TimeUnit;
 final class TestCluster implements AutoCloseable {
   final Vertx vertx = Vertx.vertx();
   final String bootstrap = TestKafka.bootstrap();
+  private final int cap;
   private String coordinatorDeployment;
+  private String workerDeployment;
   private CoordinatorVerticle coordinator;
 
   TestCluster(int cap) throws Exception {
+    this.cap = cap;
     startCoordinator();
+    startWorker();
+  }
+
+  /** Starts a worker with a new id (a restarted worker is a new member of the group). */
+  void startWorker() throws Exception {
     WorkerConfig wc = WorkerConfig.defaults(bootstrap).withMaxChildren(cap).withWorkerId("e2e-" + System.nanoTime());
-    vertx.deployVerticle(new WorkerVerticle(wc)).await(60, TimeUnit.SECONDS);
+    workerDeployment = vertx.deployVerticle(new WorkerVerticle(wc)).await(60, TimeUnit.SECONDS);
+  }
+
+  /** Stops the worker as a shutdown does: its children are stopped and their tasks left uncommitted. */
+  void stopWorker() throws Exception {
+    vertx.undeploy(workerDeployment).await(60, TimeUnit.SECONDS);
   }
 
   void startCoordinator() throws Exception {

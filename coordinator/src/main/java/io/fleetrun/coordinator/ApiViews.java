@@ -25,6 +25,8 @@ public final class ApiViews {
    *     never accepted: its coordinator died while publishing, or is publishing right now)
    * @param counts QUEUED, RUNNING and every Outcome name, each a count of tasks; they add up to
    *     {@code taskCount}
+   * @param reruns runs beyond the first, over all tasks: at-least-once delivery ran these tasks
+   *     again (their worker died, or their partition moved mid-task)
    * @param finishedAtMs end of the last task once every task is done, else null
    * @param elapsedMs from acceptance (or, for INCOMPLETE, the first start) to the end, or to now
    *     while running; null when neither is known
@@ -36,6 +38,7 @@ public final class ApiViews {
       int taskCount,
       int done,
       Map<String, Integer> counts,
+      int reruns,
       Long acceptedAtMs,
       Long firstStartedAtMs,
       Long finishedAtMs,
@@ -51,6 +54,7 @@ public final class ApiViews {
    * @param cmd TaskSpec.display(), shortened to 200 characters; null until the task record was
    *     read
    * @param state QUEUED, RUNNING or the outcome name
+   * @param runs how many times the latest attempt ran (more than 1 after a redelivery)
    */
   public record TaskItem(
       String taskId,
@@ -62,6 +66,7 @@ public final class ApiViews {
       String signal,
       String cause,
       Integer attempt,
+      Integer runs,
       String workerId,
       String host,
       Long startedAtMs,
@@ -89,11 +94,14 @@ public final class ApiViews {
   /**
    * One attempt of a task, oldest first.
    *
+   * @param runs how many times this attempt ran; the worker and times shown are of the newest run
+   *
    * @param result the worker's TaskResult with stdout/stderr captures; null while running, or
    *     when the record could not be read ({@code resultError} says why)
    */
   public record AttemptView(
       int attempt,
+      int runs,
       String workerId,
       String host,
       Long startedAtMs,

@@ -10,8 +10,13 @@ import io.fleetrun.common.wire.TaskResult;
  * location of its TASK_FINISHED record (the captured output stays in Kafka). Owned by the {@link
  * Projection}; confined to its thread.
  *
- * <p>Dedup rules: a second STARTED of an attempt is ignored; STARTED after FINISHED is ignored
- * (FINISHED wins whatever the arrival order); a second FINISHED is ignored.
+ * <p>Dedup rules: a repeated STARTED of the same run is ignored; STARTED after FINISHED never
+ * changes the state (FINISHED wins whatever the arrival order); a second FINISHED is ignored.
+ *
+ * <p>Runs: delivery is at-least-once, so one attempt can run more than once (its worker died, or
+ * its partition moved to another worker mid-task). A STARTED from another worker, or from the
+ * same worker at another start time, is another run: {@code runs} counts them, and while the
+ * attempt is unfinished the newest run is the one shown.
  */
 class AttemptSlot {
   static final int NO_EXIT = Integer.MIN_VALUE;
@@ -19,6 +24,8 @@ class AttemptSlot {
   /** 1-based attempt number; 0 while the slot is empty (a task never started). */
   int attempt;
   boolean started;
+  /** Runs of this attempt seen (STARTED events of distinct runs); 0 before any. */
+  int runs;
   boolean finished;
   String workerId;
   String host;
@@ -33,11 +40,22 @@ class AttemptSlot {
   int resultPartition = -1;
   long resultOffset = -1;
 
-  /** @return true when the event changed this slot */
+  /**
+   * @return true when the event changed this slot's state or shown run (a run counted after the
+   *     attempt finished returns false: see {@link #runs})
+   */
   boolean applyStarted(TaskStarted e, Interner names) {
-    if (started || finished) {
+    boolean sameWorker = e.workerId() != null && e.workerId().equals(workerId);
+    if (finished) {
+      if (!sameWorker) {
+        runs++; // another worker ran it again after this result: a duplicate run
+      }
       return false;
     }
+    if (started && sameWorker && e.startedAtMs() == startedAtMs) {
+      return false;
+    }
+    runs++;
     started = true;
     workerId = names.intern(e.workerId());
     host = names.intern(e.host());
@@ -52,6 +70,7 @@ class AttemptSlot {
     }
     TaskResult r = e.result();
     finished = true;
+    runs = Math.max(runs, 1);
     workerId = names.intern(e.workerId());
     host = names.intern(e.host());
     if (startedAtMs < 0 || r.startedAtMs() > 0) {
@@ -74,6 +93,7 @@ class AttemptSlot {
     AttemptSlot c = new AttemptSlot();
     c.attempt = attempt;
     c.started = started;
+    c.runs = runs;
     c.finished = finished;
     c.workerId = workerId;
     c.host = host;
@@ -94,6 +114,7 @@ class AttemptSlot {
   void resetTo(int newAttempt) {
     attempt = newAttempt;
     started = false;
+    runs = 0;
     finished = false;
     workerId = null;
     host = null;

@@ -20,6 +20,8 @@ final class BatchEntry {
   String name;
   boolean accepted;
   int declaredCount;
+  /** Runs beyond the first of any attempt: tasks that ran again after a worker died or a rebalance. */
+  int reruns;
   long acceptedAtMs = -1;
   long firstStartedAtMs = -1;
   long lastEndedAtMs = -1;

@@ -95,7 +95,7 @@ final class OutputFetcher {
           resultError = e.getMessage();
         }
       }
-      attempts.add(new AttemptView(a.attempt(), a.workerId(), a.host(), a.startedAtMs(), result, resultError));
+      attempts.add(new AttemptView(a.attempt(), a.runs(), a.workerId(), a.host(), a.startedAtMs(), result, resultError));
     }
     return new TaskView(t.taskId(), t.batchId(), t.seq(), t.state(), spec, specError, attempts);
   }

@@ -81,9 +81,13 @@ final class Projection {
       TaskEntry t = b.taskOrCreate(e.seq());
       int before = t.stateCode();
       AttemptSlot slot = t.slotFor(e.attempt());
+      int runsBefore = slot.runs;
       if (slot.applyStarted(e, names)) {
         b.recount(before, t.stateCode());
         b.noteTimes(slot);
+      }
+      if (runsBefore >= 1 && slot.runs > runsBefore) {
+        b.reruns++;
       }
     }
   }
@@ -193,19 +197,19 @@ final class Projection {
     long from = b.acceptedAtMs >= 0 ? b.acceptedAtMs : b.firstStartedAtMs;
     Long elapsed = from < 0 ? null : Math.max(0, (finishedAt != null ? finishedAt : clock.getAsLong()) - from);
     return new BatchSummary(b.batchId, b.name, b.state(), b.taskCount(), b.done(), counts,
-        opt(b.acceptedAtMs), opt(b.firstStartedAtMs), finishedAt, elapsed);
+        b.reruns, opt(b.acceptedAtMs), opt(b.firstStartedAtMs), finishedAt, elapsed);
   }
 
   private static TaskItem item(String batchId, int seq, TaskEntry t) {
     String id = batchId + "." + seq;
     if (t == null || t.attempt == 0) {
       return new TaskItem(id, seq, t == null ? null : t.cmd, "QUEUED", null, null, null, null,
-          null, null, null, null, null, null, null, null);
+          null, null, null, null, null, null, null, null, null);
     }
     boolean end = t.finished;
     return new TaskItem(id, seq, t.cmd, stateName(t.stateCode()),
         end ? t.outcome.name() : null, t.exitCode == AttemptSlot.NO_EXIT ? null : t.exitCode,
-        t.signal, t.cause, t.attempt, t.workerId, t.host, opt(t.startedAtMs), opt(t.endedAtMs),
+        t.signal, t.cause, t.attempt, t.runs, t.workerId, t.host, opt(t.startedAtMs), opt(t.endedAtMs),
         end && t.startedAtMs > 0 ? Math.max(0, t.endedAtMs - t.startedAtMs) : null,
         end ? t.stdoutBytes : null, end ? t.stderrBytes : null);
   }

@@ -19,7 +19,7 @@ record TaskLookup(
    * @param resultPartition -1 while the attempt has no TASK_FINISHED
    */
   record AttemptRef(
-      int attempt, String workerId, String host, Long startedAtMs, int resultPartition, long resultOffset) {}
+      int attempt, int runs, String workerId, String host, Long startedAtMs, int resultPartition, long resultOffset) {}
 
   static TaskLookup of(String taskId, String batchId, int seq, TaskEntry t) {
     if (t == null) {
@@ -27,7 +27,7 @@ record TaskLookup(
     }
     List<AttemptRef> refs = new ArrayList<>();
     for (AttemptSlot s : t.attempts()) {
-      refs.add(new AttemptRef(s.attempt, s.workerId, s.host, s.startedAtMs < 0 ? null : s.startedAtMs,
+      refs.add(new AttemptRef(s.attempt, s.runs, s.workerId, s.host, s.startedAtMs < 0 ? null : s.startedAtMs,
           s.finished ? s.resultPartition : -1, s.finished ? s.resultOffset : -1));
     }
     return new TaskLookup(taskId, batchId, seq, Projection.stateName(t.stateCode()),

@@ -195,4 +195,27 @@ class ProjectionTest {
     assertEquals(List.of("b00000003aaaa", "b00000002aaaa"),
         page.items().stream().map(BatchSummary::batchId).toList());
   }
+
+  @Test
+  void anAttemptRunAgainOnAnotherWorkerIsCountedAsARerunAndShowsTheNewestRun() {
+    accept(B, 2);
+    p.applyStarted(started(B, 1, 1, 2000));
+    p.applyStarted(started(B, 1, 1, 2000)); // the same run's event again: not a run
+    // worker w1 died; the record was delivered again to w2
+    p.applyStarted(new TaskStarted(1, B, B + ".1", 1, 1, "w2", "host2", 5000));
+    TaskItem running = p.tasks(B, null, 0, 10).orElseThrow().items().get(0);
+    assertEquals("RUNNING", running.state());
+    assertEquals(2, running.runs());
+    assertEquals("w2", running.workerId());
+    assertEquals(1, summary(B).counts().get("RUNNING"), "one task, however many runs");
+    assertEquals(1, summary(B).reruns());
+
+    p.applyFinished(finished(B, 1, 1, Outcome.SUCCEEDED, 0, 5000, 5100), 0, 7);
+    // after a rebalance the old owner may still report a start of its own run: counted, not shown
+    p.applyStarted(new TaskStarted(1, B, B + ".1", 1, 1, "w3", "host3", 6000));
+    TaskItem done = p.tasks(B, null, 0, 10).orElseThrow().items().get(0);
+    assertEquals("SUCCEEDED", done.state());
+    assertEquals(3, done.runs());
+    assertEquals(2, summary(B).reruns());
+  }
 }
