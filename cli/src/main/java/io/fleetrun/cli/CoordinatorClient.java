@@ -17,7 +17,8 @@ import java.time.Duration;
  * Every failure becomes a {@link CliException} whose message a user can act on.
  */
 final class CoordinatorClient {
-  private final HttpClient http =
+  /** One per JVM: each java.net.http client keeps a selector thread until it is collected. */
+  private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final String base;
   private final String token;
@@ -76,7 +77,7 @@ final class CoordinatorClient {
   private JsonNode send(HttpRequest req, int expected) {
     HttpResponse<byte[]> resp;
     try {
-      resp = http.send(req, HttpResponse.BodyHandlers.ofByteArray());
+      resp = HTTP.send(req, HttpResponse.BodyHandlers.ofByteArray());
     } catch (ConnectException e) {
       throw new CliException("cannot reach the coordinator at " + base + " (is it running? see --coordinator)");
     } catch (IOException e) {

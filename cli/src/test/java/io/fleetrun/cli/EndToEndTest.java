@@ -15,15 +15,28 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import io.fleetrun.common.testing.LeakGuard;
+import io.fleetrun.common.testing.TestKafka;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** The whole path: HTTP submit, Kafka, worker, child processes, results, projection. */
 @Timeout(180)
+@ExtendWith(LeakGuard.class)
 class EndToEndTest {
   private TestCluster cluster;
+
+  @BeforeAll
+  static void sharedResources() {
+    // before the leak guard's first snapshot: the broker and the CLI's one HTTP client (its
+    // selector's epoll and eventfd) live as long as the JVM
+    TestKafka.bootstrap();
+    new CoordinatorClient("http://127.0.0.1:1", null);
+  }
 
   @AfterEach
   void stop() throws Exception {

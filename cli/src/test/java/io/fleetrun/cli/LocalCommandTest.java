@@ -4,20 +4,29 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fleetrun.common.testing.ChildProcesses;
+import io.fleetrun.common.testing.LeakGuard;
+import org.junit.jupiter.api.extension.ExtendWith;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code fleetrun local}, the README's main job, run in-process with its own broker. */
 @Timeout(240)
+@ExtendWith(LeakGuard.class)
 class LocalCommandTest {
   @TempDir Path tmp;
+
+  @BeforeAll
+  static void sharedResources() {
+    new CoordinatorClient("http://127.0.0.1:1", null); // the CLI's one HTTP client lives with the JVM
+  }
 
   private record Run(int code, String out) {}
 

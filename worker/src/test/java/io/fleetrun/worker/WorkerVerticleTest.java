@@ -1,5 +1,7 @@
 package io.fleetrun.worker;
 
+import io.fleetrun.common.testing.LeakGuard;
+import org.junit.jupiter.api.extension.ExtendWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -34,19 +36,25 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** The worker against a real broker and real child processes. */
+@ExtendWith(LeakGuard.class)
 @Timeout(120)
 class WorkerVerticleTest {
+  private static String bootstrap;
   private Vertx vertx;
-  private String bootstrap;
+
+  @BeforeAll
+  static void broker() {
+    bootstrap = TestKafka.bootstrap(); // before the leak guard's first snapshot: shared by the JVM
+  }
 
   @BeforeEach
   void setUp() {
-    bootstrap = TestKafka.bootstrap();
     vertx = Vertx.vertx();
   }
 

@@ -1,5 +1,7 @@
 package io.fleetrun.worker.process;
 
+import io.fleetrun.common.testing.LeakGuard;
+import org.junit.jupiter.api.extension.ExtendWith;
 import static io.fleetrun.worker.process.Tasks.await;
 import static io.fleetrun.worker.process.Tasks.sh;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -14,6 +16,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** What the main child leaves behind is killed (its group) or cut off (escapees holding pipes). */
+@ExtendWith(LeakGuard.class)
 class DescendantsTest {
   private static ProcessSupervisor supervisor;
 

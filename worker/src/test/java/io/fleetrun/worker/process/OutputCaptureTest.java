@@ -1,5 +1,7 @@
 package io.fleetrun.worker.process;
 
+import io.fleetrun.common.testing.LeakGuard;
+import org.junit.jupiter.api.extension.ExtendWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 /** Head/tail bookkeeping and the UTF-8 policy, without processes. */
+@ExtendWith(LeakGuard.class)
 class OutputCaptureTest {
 
   @Test

@@ -1,5 +1,7 @@
 package io.fleetrun.worker.process;
 
+import io.fleetrun.common.testing.LeakGuard;
+import org.junit.jupiter.api.extension.ExtendWith;
 import static io.fleetrun.worker.process.Tasks.MIB;
 import static io.fleetrun.worker.process.Tasks.await;
 import static io.fleetrun.worker.process.Tasks.sh;
@@ -16,6 +18,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Output capture with real children: bounded, counted, drained to EOF, JSON-safe. */
+@ExtendWith(LeakGuard.class)
 class OutputStreamsTest {
   private static ProcessSupervisor supervisor;
 

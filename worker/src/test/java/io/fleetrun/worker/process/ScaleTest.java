@@ -1,5 +1,7 @@
 package io.fleetrun.worker.process;
 
+import io.fleetrun.common.testing.LeakGuard;
+import org.junit.jupiter.api.extension.ExtendWith;
 import static io.fleetrun.worker.process.Tasks.await;
 import static io.fleetrun.worker.process.Tasks.sh;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -13,6 +15,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** Many children: one thread, no fd, thread or zombie left behind. */
+@ExtendWith(LeakGuard.class)
 class ScaleTest {
 
   @AfterEach

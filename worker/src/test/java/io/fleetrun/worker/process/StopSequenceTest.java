@@ -1,5 +1,7 @@
 package io.fleetrun.worker.process;
 
+import io.fleetrun.common.testing.LeakGuard;
+import org.junit.jupiter.api.extension.ExtendWith;
 import static io.fleetrun.worker.process.Tasks.await;
 import static io.fleetrun.worker.process.Tasks.awaitStarted;
 import static io.fleetrun.worker.process.Tasks.sh;
@@ -20,6 +22,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The stop sequence: SIGTERM to the whole group, SIGKILL after the grace, cause recorded. */
+@ExtendWith(LeakGuard.class)
 class StopSequenceTest {
   private static ProcessSupervisor supervisor;
 
