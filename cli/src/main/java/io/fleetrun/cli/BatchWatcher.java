@@ -27,7 +27,7 @@ final class BatchWatcher {
   }
 
   /**
-   * Blocks until the batch is SUCCEEDED or FAILED; returns its final view. A batch that stays
+   * Blocks until the batch is SUCCEEDED, FAILED or CANCELLED; returns its final view. A batch that stays
    * INCOMPLETE (its submitter died mid-publish) ends the watch with an error after a minute.
    */
   JsonNode await(String batchId) throws InterruptedException {
@@ -39,7 +39,7 @@ final class BatchWatcher {
       if (state.equals("INCOMPLETE") && System.currentTimeMillis() - start > INCOMPLETE_GIVE_UP_MS) {
         throw new CliException("batch " + batchId + " is INCOMPLETE: its submission never finished");
       }
-      boolean finished = state.equals("SUCCEEDED") || state.equals("FAILED");
+      boolean finished = state.equals("SUCCEEDED") || state.equals("FAILED") || state.equals("CANCELLED");
       long now = System.currentTimeMillis();
       if (mode == Mode.LIVE) {
         out.print("\r\033[K" + progressLine(b, now - start) + (finished ? "\n" : ""));

@@ -66,6 +66,12 @@ final class CoordinatorClient {
     return send(request("/v1/tasks/" + enc(taskId)).GET().build(), 200);
   }
 
+  /** Asks to cancel a batch (an id without a dot) or one task (batch id, dot, seq). */
+  JsonNode cancel(String id) {
+    String path = id.contains(".") ? "/v1/tasks/" + enc(id) : "/v1/batches/" + enc(id);
+    return send(request(path).DELETE().build(), 202);
+  }
+
   private HttpRequest.Builder request(String path) {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60));
     if (token != null) {

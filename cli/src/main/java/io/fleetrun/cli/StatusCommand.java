@@ -40,6 +40,6 @@ final class StatusCommand implements Callable<Integer> {
           + BatchWatcher.progressLine(b, b.path("elapsedMs").asLong()).replaceFirst("^\\[[^]]*\\] ", ""));
     }
     String state = b.path("state").asText();
-    return state.equals("FAILED") ? Fleetrun.EXIT_TASKS_FAILED : 0;
+    return state.equals("FAILED") || state.equals("CANCELLED") ? Fleetrun.EXIT_TASKS_FAILED : 0;
   }
 }

@@ -57,7 +57,7 @@ class EndToEndTest {
     while (System.nanoTime() < deadline) {
       JsonNode b = c.batch(id);
       String s = b.path("state").asText();
-      if (s.equals("SUCCEEDED") || s.equals("FAILED")) {
+      if (s.equals("SUCCEEDED") || s.equals("FAILED") || s.equals("CANCELLED")) {
         return b;
       }
       Thread.sleep(100);
@@ -203,6 +203,36 @@ class EndToEndTest {
       twice += t.path("runs").asInt() >= 2 ? 1 : 0;
     }
     assertEquals(b.path("reruns").asLong(), twice, "reruns are the tasks that ran twice");
+  }
+
+  @Test
+  void cancellingABatchEndsEveryTaskCancelledAndLeavesNoProcess() throws Exception {
+    cluster = new TestCluster(2);
+    CoordinatorClient c = cluster.client();
+    List<ObjectNode> tasks = new java.util.ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      tasks.add(cmd("sleep 745"));
+    }
+    String id = submit(c, batchOf("e2e-cancel", tasks));
+    while (c.batch(id).path("counts").path("RUNNING").asInt() < 2) {
+      Thread.sleep(20);
+    }
+    JsonNode answer = c.cancel(id);
+    assertTrue(answer.path("cancelRequested").asBoolean(), answer.toString());
+    JsonNode b = await(c, id);
+    assertEquals("CANCELLED", b.path("state").asText(), b.toString());
+    assertEquals(6, b.path("counts").path("CANCELLED").asInt(), b.toString());
+    assertEquals(List.of(), ChildProcesses.withCommandLine("sleep 745"));
+    assertEquals("404", c404(() -> c.cancel("bnosuchbatch")));
+  }
+
+  private static String c404(Runnable call) {
+    try {
+      call.run();
+      return "accepted";
+    } catch (CliException e) {
+      return e.getMessage().contains("answered 404") ? "404" : e.getMessage();
+    }
   }
 
   @Test

@@ -21,8 +21,9 @@ public final class ApiViews {
    * A batch as {@code GET /v1/batches/{id}} and the items of {@code GET /v1/batches} show it.
    *
    * @param state ACCEPTED (nothing started), RUNNING, SUCCEEDED (all done, all succeeded), FAILED
-   *     (all done, some not succeeded) or INCOMPLETE (tasks were published but the batch was
-   *     never accepted: its coordinator died while publishing, or is publishing right now)
+   *     (all done, some not succeeded), CANCELLED (all done after a cancel of the whole batch was
+   *     requested) or INCOMPLETE (tasks were published but the batch was never accepted: its
+   *     coordinator died while publishing, or is publishing right now)
    * @param counts QUEUED, RUNNING and every Outcome name, each a count of tasks; they add up to
    *     {@code taskCount}
    * @param reruns runs beyond the first, over all tasks: at-least-once delivery ran these tasks
@@ -30,6 +31,8 @@ public final class ApiViews {
    * @param finishedAtMs end of the last task once every task is done, else null
    * @param elapsedMs from acceptance (or, for INCOMPLETE, the first start) to the end, or to now
    *     while running; null when neither is known
+   * @param cancelRequestedAtMs when a cancel of the whole batch was requested (the coordinator's
+   *     clock), else null; task-level cancels do not set it
    */
   public record BatchSummary(
       String batchId,
@@ -42,7 +45,19 @@ public final class ApiViews {
       Long acceptedAtMs,
       Long firstStartedAtMs,
       Long finishedAtMs,
-      Long elapsedMs) {}
+      Long elapsedMs,
+      Long cancelRequestedAtMs) {}
+
+  /**
+   * 202 answer of {@code DELETE /v1/batches/{id}}, sent once the cancel is durable in Kafka.
+   *
+   * @param cancelRequested always true: the cancel is recorded on {@code fleetrun.control}
+   * @param alreadyDone every task already had a final outcome when the request came
+   */
+  public record BatchCancel(String batchId, boolean cancelRequested, boolean alreadyDone) {}
+
+  /** 202 answer of {@code DELETE /v1/tasks/{id}}; fields as in {@link BatchCancel}. */
+  public record TaskCancel(String taskId, boolean cancelRequested, boolean alreadyDone) {}
 
   /** A page of a listing, {@code items} in the listing's order. */
   public record Page<T>(List<T> items, int total, int offset, int limit) {}

@@ -9,11 +9,12 @@ import java.util.Arrays;
  * batch size. Owned by the {@link Projection}; confined to its thread.
  */
 final class BatchEntry {
-  /** Batch states; {@code INCOMPLETE} means task records or events exist but no BATCH_ACCEPTED. */
+  /** Batch states (see {@link #state()}); INCOMPLETE: task records or events but no BATCH_ACCEPTED. */
   static final String ACCEPTED = "ACCEPTED";
   static final String RUNNING = "RUNNING";
   static final String SUCCEEDED = "SUCCEEDED";
   static final String FAILED = "FAILED";
+  static final String CANCELLED = "CANCELLED";
   static final String INCOMPLETE = "INCOMPLETE";
 
   final String batchId;
@@ -25,6 +26,11 @@ final class BatchEntry {
   long acceptedAtMs = -1;
   long firstStartedAtMs = -1;
   long lastEndedAtMs = -1;
+  /** A cancel of the whole batch was requested (read from, or acknowledged by, fleetrun.control). */
+  boolean cancelRequested;
+  long cancelRequestedAtMs = -1;
+  /** Offset of the control record the cancel fields come from; -1 before any. */
+  private long cancelOffset = -1;
 
   private TaskEntry[] tasks = new TaskEntry[8];
   private int seen;
@@ -63,6 +69,19 @@ final class BatchEntry {
     acceptedAtMs = atMs;
     if (tasks.length < taskCount) {
       tasks = Arrays.copyOf(tasks, taskCount);
+    }
+  }
+
+  /**
+   * Records a batch-level cancel from the control record at {@code offset}. The record with the
+   * highest offset wins, as compaction keeps only that one: a restarted coordinator (reading the
+   * compacted topic) shows the same time. Applying the same record twice changes nothing.
+   */
+  void requestCancel(long atMs, long offset) {
+    if (offset >= cancelOffset) {
+      cancelRequested = true;
+      cancelRequestedAtMs = atMs;
+      cancelOffset = offset;
     }
   }
 
@@ -123,11 +142,21 @@ final class BatchEntry {
     return done >= taskCount() && taskCount() > 0;
   }
 
+  /**
+   * INCOMPLETE without BATCH_ACCEPTED; once every task is done CANCELLED when a batch-level cancel
+   * was requested (whatever the outcomes), else SUCCEEDED or FAILED; before that RUNNING or
+   * ACCEPTED, a pending cancel notwithstanding. A task-level cancel plays no part: its task just
+   * ends CANCELLED, which makes the batch FAILED like any other non-success.
+   */
   String state() {
     if (!accepted) {
       return INCOMPLETE;
     }
     if (allDone()) {
+      // a cancel that came after every task had ended stopped nothing: the batch keeps its state
+      if (cancelRequested && outcomes[Outcome.CANCELLED.ordinal()] > 0) {
+        return CANCELLED;
+      }
       return outcomes[Outcome.SUCCEEDED.ordinal()] >= taskCount() ? SUCCEEDED : FAILED;
     }
     return running > 0 || done > 0 || firstStartedAtMs > 0 ? RUNNING : ACCEPTED;

@@ -167,7 +167,8 @@ final class BatchPublisher {
     }
   }
 
-  private static String reason(Throwable err) {
+  /** The innermost useful message of a Kafka failure, for a 503 body. */
+  static String reason(Throwable err) {
     Throwable t = err;
     while (t.getCause() != null && t.getMessage() == null) {
       t = t.getCause();

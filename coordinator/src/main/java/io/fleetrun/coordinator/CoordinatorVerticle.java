@@ -23,10 +23,11 @@ import org.slf4j.LoggerFactory;
  * vertx.deployVerticle(new CoordinatorVerticle(config))}; one instance per deployment.
  *
  * <p>{@link #start()}: validate the config (a non-loopback host without a token fails here),
- * create missing topics, read {@code fleetrun.tasks} and {@code fleetrun.results} to the end
- * offsets taken at start, keep consuming live, then listen. A restarted coordinator therefore
- * shows the same batches. {@link #stop()} closes the server, the producer, the loader thread and
- * the fetch consumer. If start fails, whatever it opened is closed again.
+ * create missing topics, read {@code fleetrun.tasks}, {@code fleetrun.results} and {@code
+ * fleetrun.control} to the end offsets taken at start, keep consuming live, then listen. A
+ * restarted coordinator therefore shows the same batches, cancels included. {@link #stop()}
+ * closes the server, the producer, the loader thread and the fetch consumer. If start fails,
+ * whatever it opened is closed again.
  */
 public final class CoordinatorVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(CoordinatorVerticle.class);
@@ -84,12 +85,16 @@ public final class CoordinatorVerticle extends VerticleBase {
     conf.put("delivery.timeout.ms", Long.toString(timeout + 1000));
     Serializer<Object> json = (topic, value) -> Json.write(value);
     producer = KafkaProducer.create(vertx, conf, new StringSerializer(), json);
-    // fetch both topics' metadata now, so the first batch does not wait for it
-    Future<?> warm = Future.join(producer.partitionsFor(Topics.TASKS), producer.partitionsFor(Topics.RESULTS));
+    // every failed send is answered through its own future (a 503); without a handler Vert.x
+    // would also log it as an unhandled exception
+    producer.exceptionHandler(err -> log.debug("Kafka producer: {}", err.toString()));
+    // fetch the topics' metadata now, so the first batch or cancel does not wait for it
+    Future<?> warm = Future.join(producer.partitionsFor(Topics.TASKS), producer.partitionsFor(Topics.RESULTS),
+        producer.partitionsFor(Topics.CONTROL));
     fetcher = new OutputFetcher(vertx, config);
     BatchPublisher publisher = new BatchPublisher(vertx, context, producer, config, projection);
     var router = HttpApi.router(vertx, config, new SubmitHandler(vertx, config, publisher),
-        new QueryHandlers(projection, fetcher), this::healthProblem);
+        new QueryHandlers(projection, fetcher), new CancelHandler(projection, producer), this::healthProblem);
     HttpServerOptions options = new HttpServerOptions().setHost(config.host()).setPort(config.port());
     return warm.compose(v -> vertx.createHttpServer(options).requestHandler(router).listen())
         .onSuccess(s -> server = s);

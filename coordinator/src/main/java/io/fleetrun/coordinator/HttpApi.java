@@ -34,7 +34,7 @@ final class HttpApi {
    *     healthy, else what is wrong
    */
   static Router router(Vertx vertx, CoordinatorConfig config, SubmitHandler submit,
-      QueryHandlers queries, Supplier<String> health) {
+      QueryHandlers queries, CancelHandler cancels, Supplier<String> health) {
     Router r = Router.router(vertx);
     if (config.hasToken()) {
       r.route("/v1/*").handler(bearer(config.token()));
@@ -48,6 +48,8 @@ final class HttpApi {
     r.get("/v1/batches/:id").handler(queries::batch);
     r.get("/v1/batches/:id/tasks").handler(queries::tasks);
     r.get("/v1/tasks/:id").handler(queries::task);
+    r.delete("/v1/batches/:id").handler(cancels::cancelBatch);
+    r.delete("/v1/tasks/:id").handler(cancels::cancelTask);
     r.get("/healthz").handler(ctx -> {
       String problem = health.get();
       json(ctx, problem == null ? 200 : 503, new ApiViews.Health(problem == null ? "ok" : problem));

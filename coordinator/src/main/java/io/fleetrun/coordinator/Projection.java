@@ -1,5 +1,6 @@
 package io.fleetrun.coordinator;
 
+import io.fleetrun.common.wire.ControlMessage;
 import io.fleetrun.common.wire.Outcome;
 import io.fleetrun.common.wire.ResultEvent.BatchAccepted;
 import io.fleetrun.common.wire.ResultEvent.TaskFinished;
@@ -8,6 +9,7 @@ import io.fleetrun.coordinator.ApiViews.BatchSummary;
 import io.fleetrun.coordinator.ApiViews.Page;
 import io.fleetrun.coordinator.ApiViews.TaskItem;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,8 +20,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The coordinator's read model: a pure fold of task records ({@code fleetrun.tasks}) and result
- * events ({@code fleetrun.results}) into batch and task state. No Kafka here; {@link
+ * The coordinator's read model: a pure fold of task records ({@code fleetrun.tasks}), result
+ * events ({@code fleetrun.results}) and batch-level cancels ({@code fleetrun.control}) into batch
+ * and task state. No Kafka here; {@link
  * ProjectionLoader} feeds it. Every apply is idempotent and order-tolerant: events are
  * deduplicated by (task id, attempt), FINISHED wins over STARTED whatever the arrival order, and a
  * task's state comes from its highest attempt.
@@ -34,6 +37,12 @@ final class Projection {
   private static final Outcome[] OUTCOMES = Outcome.values();
 
   private final TreeMap<String, BatchEntry> batches = new TreeMap<>();
+  /**
+   * Batch cancels ({atMs, offset}) read before anything else of their batch: topics are read in no
+   * particular order at start. Attached when the batch appears; a cancel whose batch left the
+   * (time-retained) other topics stays here, a few bytes each.
+   */
+  private final Map<String, long[]> earlyCancels = new HashMap<>();
   private final Interner names = new Interner();
   private final int maxSeq;
   private final LongSupplier clock;
@@ -106,6 +115,26 @@ final class Projection {
     }
   }
 
+  /**
+   * A control record at {@code offset} of the control topic. A batch-level cancel marks its batch
+   * (see {@link BatchEntry#requestCancel}); a task-level cancel is not kept: the task shows
+   * CANCELLED once its worker reports it. Unknown batches are not created by a cancel.
+   */
+  public void applyControl(ControlMessage m, long offset) {
+    if (m.kind() != ControlMessage.Kind.CANCEL || m.taskId() != null || m.batchId().isEmpty()) {
+      return;
+    }
+    BatchEntry b = batches.get(m.batchId());
+    if (b != null) {
+      b.requestCancel(m.requestedAtMs(), offset);
+      return;
+    }
+    long[] early = earlyCancels.get(m.batchId());
+    if (early == null || offset >= early[1]) {
+      earlyCancels.put(m.batchId(), new long[] {m.requestedAtMs(), offset});
+    }
+  }
+
   /** Batches, newest first (batch ids sort by creation time). */
   public Page<BatchSummary> batches(int offset, int limit) {
     List<BatchSummary> items = new ArrayList<>();
@@ -143,7 +172,7 @@ final class Projection {
       int code = t == null ? -1 : t.stateCode();
       if (stateCode == null || stateCode == code) {
         if (total >= offset && items.size() < limit) {
-          items.add(item(b.batchId, seq, t));
+          items.add(TaskEntry.row(b.batchId, seq, t));
         }
         total++;
       }
@@ -197,29 +226,25 @@ final class Projection {
     long from = b.acceptedAtMs >= 0 ? b.acceptedAtMs : b.firstStartedAtMs;
     Long elapsed = from < 0 ? null : Math.max(0, (finishedAt != null ? finishedAt : clock.getAsLong()) - from);
     return new BatchSummary(b.batchId, b.name, b.state(), b.taskCount(), b.done(), counts,
-        b.reruns, opt(b.acceptedAtMs), opt(b.firstStartedAtMs), finishedAt, elapsed);
+        b.reruns, opt(b.acceptedAtMs), opt(b.firstStartedAtMs), finishedAt, elapsed,
+        b.cancelRequested ? b.cancelRequestedAtMs : null);
   }
 
-  private static TaskItem item(String batchId, int seq, TaskEntry t) {
-    String id = batchId + "." + seq;
-    if (t == null || t.attempt == 0) {
-      return new TaskItem(id, seq, t == null ? null : t.cmd, "QUEUED", null, null, null, null,
-          null, null, null, null, null, null, null, null, null);
-    }
-    boolean end = t.finished;
-    return new TaskItem(id, seq, t.cmd, stateName(t.stateCode()),
-        end ? t.outcome.name() : null, t.exitCode == AttemptSlot.NO_EXIT ? null : t.exitCode,
-        t.signal, t.cause, t.attempt, t.runs, t.workerId, t.host, opt(t.startedAtMs), opt(t.endedAtMs),
-        end && t.startedAtMs > 0 ? Math.max(0, t.endedAtMs - t.startedAtMs) : null,
-        end ? t.stdoutBytes : null, end ? t.stderrBytes : null);
-  }
-
-  private static Long opt(long v) {
+  static Long opt(long v) {
     return v < 0 ? null : v;
   }
 
   private BatchEntry entry(String batchId) {
-    return batches.computeIfAbsent(batchId, BatchEntry::new);
+    BatchEntry b = batches.get(batchId);
+    if (b == null) {
+      b = new BatchEntry(batchId);
+      batches.put(batchId, b);
+      long[] early = earlyCancels.remove(batchId);
+      if (early != null) {
+        b.requestCancel(early[0], early[1]);
+      }
+    }
+    return b;
   }
 
   private boolean valid(String batchId, int seq, int attempt) {

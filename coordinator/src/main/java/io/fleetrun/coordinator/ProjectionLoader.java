@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Feeds the {@link Projection} from Kafka: one consumer without a group assigned every partition
- * of {@code fleetrun.tasks} and {@code fleetrun.results}, read from the beginning. {@link #start}
+ * of {@code fleetrun.tasks}, {@code fleetrun.results} and {@code fleetrun.control}, read from the
+ * beginning. {@link #start}
  * completes once every partition's position reached the end offset taken at start (the
  * projection then holds everything published before); the loader keeps consuming live after.
  *
@@ -131,7 +132,7 @@ final class ProjectionLoader {
   private List<TopicPartition> partitions(KafkaConsumer<String, byte[]> c) throws InterruptedException {
     List<TopicPartition> parts = new ArrayList<>();
     long deadline = System.currentTimeMillis() + config.kafkaTimeoutMs();
-    for (String topic : List.of(Topics.TASKS, Topics.RESULTS)) {
+    for (String topic : List.of(Topics.TASKS, Topics.RESULTS, Topics.CONTROL)) {
       List<PartitionInfo> infos = c.partitionsFor(topic);
       // a topic created a moment ago may not be in the metadata yet
       while ((infos == null || infos.isEmpty()) && running && System.currentTimeMillis() < deadline) {

@@ -73,7 +73,8 @@ final class QueryHandlers {
         .onFailure(err -> HttpApi.error(ctx, 503, "cannot read task " + id + " from Kafka: " + err.getMessage(), null));
   }
 
-  private static Map<String, List<String>> allowOnly(RoutingContext ctx, Set<String> allowed) {
+  /** The query parameters, after refusing (400) any name not in {@code allowed}. */
+  static Map<String, List<String>> allowOnly(RoutingContext ctx, Set<String> allowed) {
     Map<String, List<String>> q = SubmitHandler.params(ctx);
     for (String name : q.keySet()) {
       if (!allowed.contains(name)) {
@@ -119,7 +120,8 @@ final class QueryHandlers {
     return values.get(0);
   }
 
-  private static String shown(String s) {
+  /** {@code s} quoted for an error message, cut to 80 characters. */
+  static String shown(String s) {
     return "\"" + (s.length() > 80 ? s.substring(0, 80) + "..." : s) + "\"";
   }
 }

@@ -2,6 +2,7 @@ package io.fleetrun.coordinator;
 
 import io.fleetrun.common.Json;
 import io.fleetrun.common.Topics;
+import io.fleetrun.common.wire.ControlMessage;
 import io.fleetrun.common.wire.ResultEvent;
 import io.fleetrun.common.wire.ResultEvent.BatchAccepted;
 import io.fleetrun.common.wire.ResultEvent.TaskFinished;
@@ -18,7 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Turns raw records of the tasks and results topics into small {@link Projection} updates:
+ * Turns raw records of the tasks, results and control topics into small {@link Projection} updates:
  * output captures are dropped (only their byte counts and the record's offset are kept) and
  * command text is cut to what listings show. A record that cannot be decoded is logged and
  * skipped, never fatal. Used by the loader thread only; not thread-safe.
@@ -35,7 +36,11 @@ final class RecordDecoder {
         continue;
       }
       try {
-        Consumer<Projection> u = r.topic().equals(Topics.TASKS) ? task(r) : result(r);
+        Consumer<Projection> u = switch (r.topic()) {
+          case Topics.TASKS -> task(r);
+          case Topics.CONTROL -> control(r);
+          default -> result(r);
+        };
         if (u != null) {
           updates.add(u);
         }
@@ -62,6 +67,12 @@ final class RecordDecoder {
     int partition = r.partition();
     long offset = r.offset();
     return p -> p.applyTaskRecord(batchId, seq, attempt, cmd, partition, offset);
+  }
+
+  private static Consumer<Projection> control(ConsumerRecord<String, byte[]> r) {
+    ControlMessage m = Json.read(r.value(), ControlMessage.class);
+    long offset = r.offset();
+    return p -> p.applyControl(m, offset);
   }
 
   private static Consumer<Projection> result(ConsumerRecord<String, byte[]> r) {

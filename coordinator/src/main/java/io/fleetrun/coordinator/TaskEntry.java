@@ -1,5 +1,6 @@
 package io.fleetrun.coordinator;
 
+import io.fleetrun.coordinator.ApiViews.TaskItem;
 import java.util.Arrays;
 
 /**
@@ -63,5 +64,21 @@ final class TaskEntry extends AttemptSlot {
     AttemptSlot[] all = older == null ? new AttemptSlot[1] : Arrays.copyOf(older, older.length + 1);
     all[all.length - 1] = this;
     return all;
+  }
+
+  /** The listing row of task {@code seq} ({@code t} null when nothing of it was seen: QUEUED). */
+  static TaskItem row(String batchId, int seq, TaskEntry t) {
+    String id = batchId + "." + seq;
+    if (t == null || t.attempt == 0) {
+      return new TaskItem(id, seq, t == null ? null : t.cmd, "QUEUED", null, null, null, null,
+          null, null, null, null, null, null, null, null, null);
+    }
+    boolean end = t.finished;
+    return new TaskItem(id, seq, t.cmd, Projection.stateName(t.stateCode()),
+        end ? t.outcome.name() : null, t.exitCode == AttemptSlot.NO_EXIT ? null : t.exitCode,
+        t.signal, t.cause, t.attempt, t.runs, t.workerId, t.host,
+        Projection.opt(t.startedAtMs), Projection.opt(t.endedAtMs),
+        end && t.startedAtMs > 0 ? Math.max(0, t.endedAtMs - t.startedAtMs) : null,
+        end ? t.stdoutBytes : null, end ? t.stderrBytes : null);
   }
 }

@@ -31,8 +31,18 @@ class KafkaDownTest {
         assertTrue(r.body().get("error").asText().contains("Kafka"), r.raw());
         assertTrue(ms < 15_000, "503 took " + ms + " ms");
 
-        // what is already known is still served
+        for (String path : new String[] {"/v1/batches/" + id, "/v1/tasks/" + id + ".1"}) {
+          t0 = System.nanoTime();
+          Reply cancel = c.send(c.request(path).DELETE().build());
+          ms = (System.nanoTime() - t0) / 1_000_000;
+          assertEquals(503, cancel.status(), cancel.raw());
+          assertTrue(cancel.body().get("error").asText().contains("Kafka"), cancel.raw());
+          assertTrue(ms < 15_000, "503 took " + ms + " ms");
+        }
+
+        // what is already known is still served, and the failed cancel left no mark
         assertEquals("ACCEPTED", c.get("/v1/batches/" + id).body().get("state").asText());
+        assertTrue(c.get("/v1/batches/" + id).body().get("cancelRequestedAtMs").isNull());
         assertEquals(400, c.postJson("/v1/batches", "{").status());
       }
     } finally {

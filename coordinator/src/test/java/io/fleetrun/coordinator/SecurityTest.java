@@ -84,6 +84,12 @@ class SecurityTest {
             .header("Authorization", "Bearer nope").GET().build());
         assertEquals(401, wrong.status(), path);
       }
+      for (String path : new String[] {"/v1/batches/" + id, "/v1/tasks/" + id + ".1"}) {
+        Reply cancel = c.send(HttpRequest.newBuilder(URI.create(c.base + path)).DELETE().build());
+        assertEquals(401, cancel.status(), "DELETE " + path);
+      }
+      assertTrue(c.get("/v1/batches/" + id).body().get("cancelRequestedAtMs").isNull(), "nothing was cancelled");
+      assertEquals(202, c.send(c.request("/v1/batches/" + id).DELETE().build()).status(), "with the token");
       Reply post = c.send(HttpRequest.newBuilder(URI.create(c.base + "/v1/batches"))
           .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(good)).build());
       assertEquals(401, post.status());

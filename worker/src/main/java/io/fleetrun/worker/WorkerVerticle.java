@@ -34,6 +34,10 @@ import org.slf4j.LoggerFactory;
  * alive in the group however long a task runs. Offsets commit per partition up to the highest contiguous record whose FINISHED event
  * the broker acknowledged ({@link OffsetTracker}). All state is confined to this verticle's
  * context; supervisor callbacks hop onto it.
+ *
+ * <p>Cancel: a {@link ControlFollower} reads {@link Topics#CONTROL} from its start before the
+ * worker takes its first task, then live. A cancelled task that arrives is reported CANCELLED
+ * without being spawned; a running one gets the supervisor's stop sequence.
  */
 public final class WorkerVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(WorkerVerticle.class);
@@ -43,10 +47,12 @@ public final class WorkerVerticle extends VerticleBase {
   private final WorkerConfig config;
   private final OffsetTracker offsets = new OffsetTracker();
   private final ArrayDeque<Pending> queue = new ArrayDeque<>();
+  private final Cancellations cancellations = new Cancellations();
   private final Set<TopicPartition> assigned = new HashSet<>();
   private ProcessSupervisor supervisor;
   private KafkaConsumer<String, byte[]> consumer;
   private ResultPublisher results;
+  private ControlFollower control;
   private int running;
   private boolean paused;
   private boolean commitScheduled;
@@ -73,7 +79,10 @@ public final class WorkerVerticle extends VerticleBase {
     consumer.handler(this::onRecord);
     LOG.info("worker {} joining {} with cap {} (threshold {})",
         config.workerId(), Topics.WORKER_GROUP, config.maxChildren(), config.threshold());
-    return consumer.subscribe(Topics.TASKS);
+    // every cancel already on the control topic is known before the first task is taken
+    control = new ControlFollower(config.bootstrap(), config.workerId() + "-control",
+        vertx.getOrCreateContext(), cancellations::apply);
+    return control.start().compose(v -> consumer.subscribe(Topics.TASKS));
   }
 
   /** Live children right now (for tests and telemetry); call on this verticle's context. */
@@ -109,8 +118,13 @@ public final class WorkerVerticle extends VerticleBase {
       scheduleCommit();
       return;
     }
+    if (cancellations.isCancelled(spec)) {
+      report(p, spec, Cancellations.notStarted(System.currentTimeMillis()));
+      return;
+    }
     running++;
     ChildHandle child = supervisor.start(spec, ProcessSupervisor.defaultBaseEnv());
+    cancellations.started(child);
     var context = vertx.getOrCreateContext();
     child.started().thenAccept(pid -> {
       if (pid > 0) {
@@ -124,20 +138,26 @@ public final class WorkerVerticle extends VerticleBase {
 
   private void onExit(Pending p, TaskSpec spec, TaskResult result, Throwable err) {
     running--;
+    cancellations.ended(spec);
     if (err != null) {
       LOG.error("supervisor failed task {}: {}", spec.taskId(), err.toString());
     } else if (!stopping) {
-      results.finished(spec, result).onComplete(ack -> {
-        if (ack.succeeded()) {
-          offsets.finished(key(p.tp()), p.offset());
-          scheduleCommit();
-        } else {
-          // not committed: the task runs again after a rebalance or restart (at-least-once)
-          LOG.error("FINISHED event of {} not acknowledged: {}", spec.taskId(), ack.cause().toString());
-        }
-      });
+      report(p, spec, result);
     }
     launchWhileFree();
+  }
+
+  /** Publishes the FINISHED event; the record's offset counts as done once the broker has it. */
+  private void report(Pending p, TaskSpec spec, TaskResult result) {
+    results.finished(spec, result).onComplete(ack -> {
+      if (ack.succeeded()) {
+        offsets.finished(key(p.tp()), p.offset());
+        scheduleCommit();
+      } else {
+        // not committed: the task runs again after a rebalance or restart (at-least-once)
+        LOG.error("FINISHED event of {} not acknowledged: {}", spec.taskId(), ack.cause().toString());
+      }
+    });
   }
 
   private void updatePause() {
@@ -201,6 +221,9 @@ public final class WorkerVerticle extends VerticleBase {
     // children still running are stopped; their tasks are not committed, so they run again elsewhere
     return vertx.executeBlocking(() -> {
           supervisor.close();
+          if (control != null) {
+            control.stop();
+          }
           return null;
         })
         .compose(v -> commitNow().recover(e -> Future.succeededFuture()))
