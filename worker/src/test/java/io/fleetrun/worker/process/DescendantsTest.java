@@ -1,7 +1,5 @@
 package io.fleetrun.worker.process;
 
-import io.fleetrun.common.testing.LeakGuard;
-import org.junit.jupiter.api.extension.ExtendWith;
 import static io.fleetrun.worker.process.Tasks.await;
 import static io.fleetrun.worker.process.Tasks.sh;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -10,30 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fleetrun.common.wire.Outcome;
 import io.fleetrun.common.wire.TaskResult;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** What the main child leaves behind is killed (its group) or cut off (escapees holding pipes). */
-@ExtendWith(LeakGuard.class)
-class DescendantsTest {
-  private static ProcessSupervisor supervisor;
-
-  @BeforeAll
-  static void start() {
-    supervisor = new ProcessSupervisor();
-  }
-
-  @AfterAll
-  static void stop() {
-    supervisor.close();
-  }
-
-  @AfterEach
-  void noZombies() {
-    Procs.assertNoZombieChildren();
-  }
+class DescendantsTest extends SupervisedTest {
 
   @Test
   void backgroundChildHoldingStdoutIsKilledAndCounted() { // L03b

@@ -1,7 +1,5 @@
 package io.fleetrun.worker.process;
 
-import io.fleetrun.common.testing.LeakGuard;
-import org.junit.jupiter.api.extension.ExtendWith;
 import static io.fleetrun.worker.process.Tasks.MIB;
 import static io.fleetrun.worker.process.Tasks.await;
 import static io.fleetrun.worker.process.Tasks.sh;
@@ -12,30 +10,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.fleetrun.common.Json;
 import io.fleetrun.common.wire.Outcome;
 import io.fleetrun.common.wire.TaskResult;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Output capture with real children: bounded, counted, drained to EOF, JSON-safe. */
-@ExtendWith(LeakGuard.class)
-class OutputStreamsTest {
-  private static ProcessSupervisor supervisor;
-
-  @BeforeAll
-  static void start() {
-    supervisor = new ProcessSupervisor();
-  }
-
-  @AfterAll
-  static void stop() {
-    supervisor.close();
-  }
-
-  @AfterEach
-  void noZombies() {
-    Procs.assertNoZombieChildren();
-  }
+class OutputStreamsTest extends SupervisedTest {
 
   @Test
   void megabyteThroughSmallLimitIsDrainedAndCounted() { // L01

@@ -1,7 +1,5 @@
 package io.fleetrun.worker.process;
 
-import io.fleetrun.common.testing.LeakGuard;
-import org.junit.jupiter.api.extension.ExtendWith;
 import static io.fleetrun.worker.process.Tasks.await;
 import static io.fleetrun.worker.process.Tasks.sh;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -19,30 +17,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** What a child starts with: session, fds, signals, cwd, environment; and readable spawn failures. */
-@ExtendWith(LeakGuard.class)
-class SpawnTest {
-  private static ProcessSupervisor supervisor;
-
-  @BeforeAll
-  static void start() {
-    supervisor = new ProcessSupervisor();
-  }
-
-  @AfterAll
-  static void stop() {
-    supervisor.close();
-  }
-
-  @AfterEach
-  void noZombies() {
-    Procs.assertNoZombieChildren();
-  }
+class SpawnTest extends SupervisedTest {
 
   @Test
   void childLeadsItsOwnSessionWithOnlyStdFdsAndCleanSignals() {

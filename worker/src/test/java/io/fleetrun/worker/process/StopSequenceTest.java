@@ -1,7 +1,5 @@
 package io.fleetrun.worker.process;
 
-import io.fleetrun.common.testing.LeakGuard;
-import org.junit.jupiter.api.extension.ExtendWith;
 import static io.fleetrun.worker.process.Tasks.await;
 import static io.fleetrun.worker.process.Tasks.awaitStarted;
 import static io.fleetrun.worker.process.Tasks.sh;
@@ -16,30 +14,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The stop sequence: SIGTERM to the whole group, SIGKILL after the grace, cause recorded. */
-@ExtendWith(LeakGuard.class)
-class StopSequenceTest {
-  private static ProcessSupervisor supervisor;
-
-  @BeforeAll
-  static void start() {
-    supervisor = new ProcessSupervisor();
-  }
-
-  @AfterAll
-  static void stop() {
-    supervisor.close();
-  }
-
-  @AfterEach
-  void noZombies() {
-    Procs.assertNoZombieChildren();
-  }
+class StopSequenceTest extends SupervisedTest {
 
   @Test
   void timeoutKeepsPartialOutputAndKillsTheSleeper() { // L03a
