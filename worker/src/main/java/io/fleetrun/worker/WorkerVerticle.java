@@ -82,7 +82,10 @@ public final class WorkerVerticle extends VerticleBase {
     // every cancel already on the control topic is known before the first task is taken
     control = new ControlFollower(config.bootstrap(), config.workerId() + "-control",
         vertx.getOrCreateContext(), cancellations::apply);
-    return control.start().compose(v -> consumer.subscribe(Topics.TASKS));
+    // a worker that crashed on this host may have left children running: they go first
+    return vertx.executeBlocking(ProcessSupervisor::killOrphansOfDeadWorkers)
+        .compose(killed -> control.start())
+        .compose(v -> consumer.subscribe(Topics.TASKS));
   }
 
   /** Live children right now (for tests and telemetry); call on this verticle's context. */

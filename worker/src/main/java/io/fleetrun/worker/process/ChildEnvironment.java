@@ -10,7 +10,9 @@ import java.util.Map;
  * <p>A child sees the base environment (by default {@link #defaultBase()}; the worker
  * configuration may pass its own), then the task's {@code env} on top (the task wins), then
  * {@code FLEETRUN_BATCH_ID}, {@code FLEETRUN_TASK_ID} and {@code FLEETRUN_SEQ}, which always
- * describe the running task.
+ * describe the running task, and {@code FLEETRUN_SUPERVISOR} ({@code pid:starttime} of the
+ * worker), the mark by which a later worker finds what a dead one left running ({@link
+ * OrphanSweeper}); every descendant inherits it, even one that leaves the process group.
  */
 final class ChildEnvironment {
   /** The {@code PATH} of the default base, independent of the worker's own {@code PATH}. */
@@ -42,6 +44,7 @@ final class ChildEnvironment {
     env.put("FLEETRUN_BATCH_ID", spec.batchId());
     env.put("FLEETRUN_TASK_ID", spec.taskId());
     env.put("FLEETRUN_SEQ", Integer.toString(spec.seq()));
+    env.put(OrphanSweeper.MARK, OrphanSweeper.SELF);
     return env;
   }
 }

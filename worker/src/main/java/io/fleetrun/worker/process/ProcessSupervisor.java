@@ -65,6 +65,18 @@ public final class ProcessSupervisor implements AutoCloseable {
     return ChildEnvironment.defaultBase();
   }
 
+  /**
+   * Kills every process a dead worker left running on this host (found by the {@code
+   * FLEETRUN_SUPERVISOR} mark every child and descendant inherits; see {@link OrphanSweeper}), so
+   * a worker restarted after a crash starts clean. Children of live workers are left alone.
+   * Blocking: reads /proc.
+   *
+   * @return how many processes were killed
+   */
+  public static int killOrphansOfDeadWorkers() {
+    return OrphanSweeper.sweep();
+  }
+
   /** Tasks accepted by {@link #start} whose result has not completed yet (queued or running). */
   public int liveChildren() {
     return loop.liveChildren();

@@ -54,7 +54,7 @@ class SpawnTest extends SupervisedTest {
     assertEquals("/tmp", lines.remove(0));
     Set<String> expected = new TreeSet<>(List.of("PATH=/usr/bin:/bin", "HOME=/nowhere", "A=base",
         "B=task", "C=task", "FLEETRUN_BATCH_ID=batch-test", "FLEETRUN_TASK_ID=" + spec.taskId(),
-        "FLEETRUN_SEQ=" + spec.seq(), "PWD=/tmp"));
+        "FLEETRUN_SEQ=" + spec.seq(), "FLEETRUN_SUPERVISOR=" + OrphanSweeper.SELF, "PWD=/tmp"));
     assertEquals(expected, new TreeSet<>(lines), "exactly the layered environment (PWD is set by sh)");
   }
 
@@ -70,7 +70,7 @@ class SpawnTest extends SupervisedTest {
       names.add(line.substring(0, line.indexOf('=')));
     }
     Set<String> allowed = new TreeSet<>(Set.of("PATH", "HOME", "LANG", "TMPDIR", "PWD",
-        "FLEETRUN_BATCH_ID", "FLEETRUN_TASK_ID", "FLEETRUN_SEQ"));
+        "FLEETRUN_BATCH_ID", "FLEETRUN_TASK_ID", "FLEETRUN_SEQ", "FLEETRUN_SUPERVISOR"));
     assertTrue(allowed.containsAll(names), "unexpected variables in " + names);
     assertTrue(names.containsAll(Set.of("PATH", "HOME", "LANG")));
   }
