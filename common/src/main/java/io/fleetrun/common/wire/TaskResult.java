@@ -14,9 +14,12 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param cause what the worker did to end the task; null when it ended by itself
  * @param escalatedToKill true when SIGTERM was not enough and the worker sent SIGKILL
  * @param error a readable reason for {@link Outcome#SPAWN_FAILED} (and other worker-side errors)
- * @param maxRssBytes peak resident memory of the task's tree, or null when not measured. The
- *     process-group backend cannot measure it: a child started by posix_spawn (vfork) inherits its
- *     parent's peak in {@code ru_maxrss}, so the kernel's figure would be the worker's own size
+ * @param maxRssBytes peak of the sampled group RSS when a memory limit was set, else null. The
+ *     process-group backend samples the summed RSS of the task's process group every ~100 ms
+ *     (virtual size never counts), so a peak between samples is missed and a task that ended
+ *     before its first sample reports 0; null also for a task that never ran. The kernel's {@code
+ *     ru_maxrss} is not used: a child started by posix_spawn (vfork) inherits its parent's peak,
+ *     so that figure would be the worker's own size
  * @param descendantsKilled processes of the task's tree still alive after the main child ended
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)

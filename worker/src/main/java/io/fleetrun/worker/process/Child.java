@@ -45,6 +45,8 @@ final class Child implements ChildHandle {
   private long userCpuMs;
   private long sysCpuMs;
   int descendantsKilled;
+  /** Peak sampled group RSS; non-null only for a running child with a memory limit ({@link MemoryGuard}). */
+  Long maxRssBytes;
 
   Child(TaskSpec spec, Map<String, String> env, ChildLoop loop) {
     this.spec = spec;
@@ -133,7 +135,7 @@ final class Child implements ChildHandle {
         ? StopCause.outcome(stopCause)
         : exitCode != null && exitCode == 0 ? Outcome.SUCCEEDED : Outcome.FAILED;
     return new TaskResult(outcome, exitCode, signal, stopCause, escalated, error, startedAtMs,
-        endedAtMs, userCpuMs, sysCpuMs, null, descendantsKilled,
+        endedAtMs, userCpuMs, sysCpuMs, maxRssBytes, descendantsKilled,
         captures[STDOUT].finish(), captures[STDERR].finish());
   }
 

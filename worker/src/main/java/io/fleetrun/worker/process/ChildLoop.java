@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The body of the one loop thread that owns every child: spawn, read both pipes, watch the exit
- * through a pidfd, run timers (timeout, kill grace, drain), reap, clean the group, complete.
+ * through a pidfd, run timers (timeout, kill grace, drain), sample the memory of guarded groups
+ * ({@link MemoryGuard}), reap, clean the group, complete.
  *
  * <p>Other threads only {@link #submit} commands, which wake the loop through the epoll's
  * eventfd. Each child is watched by three tokens ({@code id << 2 | STDOUT, STDERR, EXIT}) and has
@@ -48,6 +49,7 @@ final class ChildLoop implements Runnable {
   private final Deadlines deadlines = new Deadlines();
   private final ChildReaper reaper = new ChildReaper(this, deadlines);
   private final StopSequence stops = new StopSequence(deadlines, reaper);
+  private final MemoryGuard memoryGuard = new MemoryGuard(stops);
   private boolean usePidfd;
   private boolean shuttingDown;
   private long nextId = 1;
@@ -106,7 +108,9 @@ final class ChildLoop implements Runnable {
         for (Child c : polled.isEmpty() ? List.<Child>of() : new ArrayList<>(polled)) {
           reaper.tryReap(c);
         }
-        stops.fireDue(System.nanoTime());
+        long now = System.nanoTime();
+        stops.fireDue(now);
+        memoryGuard.sampleIfDue(now);
       }
     } catch (RuntimeException | Error e) {
       log.error("child loop failed; killing every child it watched", e);
@@ -216,6 +220,7 @@ final class ChildLoop implements Runnable {
     if (c.spec().timeoutMs() > 0) {
       deadlines.schedule(c, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(c.spec().timeoutMs()));
     }
+    memoryGuard.watch(c, System.nanoTime());
     log.debug("task {} runs as pid {}", c.spec().taskId(), s.pid());
     c.started().complete(s.pid());
   }
@@ -250,11 +255,17 @@ final class ChildLoop implements Runnable {
   }
 
   private int nextTimeoutMs() {
-    long timeout = deadlines.millisUntilNext(System.nanoTime());
+    long now = System.nanoTime();
+    long timeout = earliest(deadlines.millisUntilNext(now), memoryGuard.millisUntilNext(now));
     if (!polled.isEmpty()) {
       timeout = timeout < 0 ? POLL_MS : Math.min(timeout, POLL_MS);
     }
     return (int) timeout;
+  }
+
+  /** The sooner of two waits in ms, where -1 means "none". */
+  private static long earliest(long a, long b) {
+    return a < 0 ? b : b < 0 ? a : Math.min(a, b);
   }
 
   /** Completes {@code c} once nothing of it is left: status reaped, both pipes closed. */

@@ -11,7 +11,9 @@ import java.util.Map;
  * a child in its own session, and reports a signal death as 128+n. Here one thread, {@value
  * #THREAD_NAME}, serves all children through epoll and pidfds (see {@link ChildLoop}); exit code
  * and signal stay apart; every child is its own session and process group, so the stop sequence
- * (SIGTERM, grace, SIGKILL) and the final cleanup reach its whole group.
+ * (SIGTERM, grace, SIGKILL) and the final cleanup reach its whole group. A task with a
+ * {@code memoryLimitBytes} is stopped the same way (outcome MEMORY_LIMIT) once the sampled RSS of
+ * its group passes the limit (see {@link MemoryGuard}).
  *
  * <p>Linux x86_64 with glibc 2.34+ (posix_spawn closefrom) only. Thread-safe.
  */

@@ -8,13 +8,21 @@ public final class StopCause {
   public static final String TIMEOUT = "timeout";
   /** The task or its batch was cancelled: {@link Outcome#CANCELLED}. */
   public static final String CANCEL = "cancel";
+  /** The task's process group passed its resident-memory limit: {@link Outcome#MEMORY_LIMIT}. */
+  public static final String MEMORY = "memory";
   /** The supervisor is closing (worker shutdown): {@link Outcome#CANCELLED}. */
   public static final String SHUTDOWN = "shutdown";
 
   private StopCause() {}
 
-  /** The outcome of a child the worker stopped: timeout → TIMED_OUT, any other cause → CANCELLED. */
+  /**
+   * The outcome of a child the worker stopped: timeout → TIMED_OUT, memory → MEMORY_LIMIT, any
+   * other cause → CANCELLED.
+   */
   static Outcome outcome(String cause) {
-    return TIMEOUT.equals(cause) ? Outcome.TIMED_OUT : Outcome.CANCELLED;
+    if (TIMEOUT.equals(cause)) {
+      return Outcome.TIMED_OUT;
+    }
+    return MEMORY.equals(cause) ? Outcome.MEMORY_LIMIT : Outcome.CANCELLED;
   }
 }

@@ -27,6 +27,14 @@ final class Tasks {
     return spec(cmd, null, Map.of(), null, timeoutMs, graceMs, outputLimit);
   }
 
+  /** {@code /bin/sh -c cmd} with a resident-memory limit, a 20 s timeout and 1 MiB output limit. */
+  static TaskSpec guarded(String cmd, long memoryLimitBytes, long graceMs) {
+    TaskSpec s = sh(cmd, 20_000, graceMs, MIB);
+    return new TaskSpec(s.v(), s.batchId(), s.taskId(), s.seq(), s.attempt(), s.cmd(), s.argv(), s.env(),
+        s.cwd(), s.timeoutMs(), s.killGraceMs(), s.outputLimitBytes(), memoryLimitBytes, s.pidsLimit(),
+        s.submittedAtMs());
+  }
+
   static TaskSpec argv(List<String> argv, String cwd) {
     return spec(null, argv, Map.of(), cwd, 10_000, 1_000, MIB);
   }
