@@ -4,61 +4,27 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.fleetrun.common.Json;
 import io.fleetrun.common.Topics;
-import io.fleetrun.common.kafka.KafkaClients;
 import io.fleetrun.common.testing.ChildProcesses;
-import io.fleetrun.common.testing.LeakGuard;
 import io.fleetrun.common.testing.ResultsReader;
-import io.fleetrun.common.testing.TestKafka;
 import io.fleetrun.common.wire.ControlMessage;
 import io.fleetrun.common.wire.Outcome;
 import io.fleetrun.common.wire.ResultEvent;
 import io.fleetrun.common.wire.ResultEvent.TaskFinished;
 import io.fleetrun.common.wire.TaskSpec;
-import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Cancels through the control topic, against a real broker and real children. */
-@Timeout(120)
-@ExtendWith(LeakGuard.class)
-class WorkerCancelTest {
-  private static String bootstrap;
-  private Vertx vertx;
-
-  @BeforeAll
-  static void broker() {
-    bootstrap = TestKafka.bootstrap();
-  }
-
-  @BeforeEach
-  void setUp() {
-    vertx = Vertx.vertx();
-  }
-
+class WorkerCancelTest extends WorkerTestBase {
   @AfterEach
-  void tearDown() throws Exception {
-    vertx.close().await(60, TimeUnit.SECONDS);
-    assertEquals(0, ChildProcesses.liveTaskRoots(), "a task tree outlived its worker");
+  void noSleeperLeft() {
     assertEquals(List.of(), ChildProcesses.withCommandLine("sleep 734"));
-  }
-
-  private void deployWorker(int cap) throws Exception {
-    WorkerConfig cfg = WorkerConfig.defaults(bootstrap).withMaxChildren(cap).withWorkerId("cancel-" + System.nanoTime());
-    vertx.deployVerticle(new WorkerVerticle(cfg)).await(60, TimeUnit.SECONDS);
   }
 
   private static List<TaskSpec> sleepers(String batch, int n) {
@@ -71,9 +37,7 @@ class WorkerCancelTest {
   }
 
   private static void send(String topic, String key, Object value) throws Exception {
-    try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(new HashMap<>(KafkaClients.producer(bootstrap, "cancel-test")))) {
-      p.send(new ProducerRecord<>(topic, key, Json.write(value))).get(30, TimeUnit.SECONDS);
-    }
+    send(topic, Map.of(key, value));
   }
 
   private static List<TaskFinished> finished(List<ResultEvent> events) {

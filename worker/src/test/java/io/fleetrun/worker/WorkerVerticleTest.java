@@ -1,28 +1,21 @@
 package io.fleetrun.worker;
 
-import io.fleetrun.common.testing.LeakGuard;
-import org.junit.jupiter.api.extension.ExtendWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.fleetrun.common.Json;
 import io.fleetrun.common.Topics;
 import io.fleetrun.common.kafka.KafkaClients;
 import io.fleetrun.common.testing.ChildProcesses;
 import io.fleetrun.common.testing.ResultsReader;
-import io.fleetrun.common.testing.TestKafka;
 import io.fleetrun.common.wire.Outcome;
 import io.fleetrun.common.wire.ResultEvent;
 import io.fleetrun.common.wire.ResultEvent.TaskFinished;
 import io.fleetrun.common.wire.TaskSpec;
-import io.vertx.core.Vertx;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -32,58 +25,11 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 
 /** The worker against a real broker and real child processes. */
-@ExtendWith(LeakGuard.class)
-@Timeout(120)
-class WorkerVerticleTest {
-  private static String bootstrap;
-  private Vertx vertx;
-
-  @BeforeAll
-  static void broker() {
-    bootstrap = TestKafka.bootstrap(); // before the leak guard's first snapshot: shared by the JVM
-  }
-
-  @BeforeEach
-  void setUp() {
-    vertx = Vertx.vertx();
-  }
-
-  @AfterEach
-  void tearDown() throws Exception {
-    vertx.close().await(60, TimeUnit.SECONDS);
-    assertEquals(0, ChildProcesses.liveTaskRoots(), "a task tree outlived its worker");
-    assertEquals(0, ChildProcesses.zombies(), "zombie children of the test JVM");
-  }
-
-  private void deployWorker(int cap) throws Exception {
-    WorkerConfig cfg = WorkerConfig.defaults(bootstrap).withMaxChildren(cap)
-        .withWorkerId("test-" + UUID.randomUUID().toString().substring(0, 8));
-    vertx.deployVerticle(new WorkerVerticle(cfg)).await(60, TimeUnit.SECONDS);
-  }
-
-  private static TaskSpec task(String batch, int seq, String cmd, long timeoutMs) {
-    return new TaskSpec(TaskSpec.VERSION, batch, batch + "." + seq, seq, 1, cmd, null, Map.of(), null,
-        timeoutMs, 500, 4096, null, null, System.currentTimeMillis());
-  }
-
-  private void publish(List<TaskSpec> specs) throws Exception {
-    try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(new HashMap<>(KafkaClients.producer(bootstrap, "test")))) {
-      for (TaskSpec s : specs) {
-        p.send(new ProducerRecord<>(Topics.TASKS, s.taskId(), Json.write(s))).get(30, TimeUnit.SECONDS);
-      }
-    }
-  }
-
+class WorkerVerticleTest extends WorkerTestBase {
   @Test
   void runsEveryTaskAndReportsEachExactlyOnceWithItsOutcome() throws Exception {
     deployWorker(4);
