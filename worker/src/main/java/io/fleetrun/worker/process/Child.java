@@ -45,7 +45,7 @@ final class Child implements ChildHandle {
   private long userCpuMs;
   private long sysCpuMs;
   int descendantsKilled;
-  /** Peak sampled group RSS; non-null only for a running child with a memory limit ({@link MemoryGuard}). */
+  /** Peak sampled group RSS; non-null only for a running child with a memory limit ({@link GroupGuard}). */
   Long maxRssBytes;
 
   Child(TaskSpec spec, Map<String, String> env, ChildLoop loop) {

@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The body of the one loop thread that owns every child: spawn, read both pipes, watch the exit
  * through a pidfd, run timers (timeout, kill grace, drain), sample the memory of guarded groups
- * ({@link MemoryGuard}), reap, clean the group, complete.
+ * ({@link GroupGuard}), reap, clean the group, complete.
  *
  * <p>Other threads only {@link #submit} commands, which wake the loop through the epoll's
  * eventfd. Each child is watched by three tokens ({@code id << 2 | STDOUT, STDERR, EXIT}) and has
@@ -49,7 +49,7 @@ final class ChildLoop implements Runnable {
   private final Deadlines deadlines = new Deadlines();
   private final ChildReaper reaper = new ChildReaper(this, deadlines);
   private final StopSequence stops = new StopSequence(deadlines, reaper);
-  private final MemoryGuard memoryGuard = new MemoryGuard(stops);
+  private final GroupGuard groupGuard = new GroupGuard(stops);
   private boolean usePidfd;
   private boolean shuttingDown;
   private long nextId = 1;
@@ -110,7 +110,7 @@ final class ChildLoop implements Runnable {
         }
         long now = System.nanoTime();
         stops.fireDue(now);
-        memoryGuard.sampleIfDue(now);
+        groupGuard.sampleIfDue(now);
       }
     } catch (RuntimeException | Error e) {
       log.error("child loop failed; killing every child it watched", e);
@@ -220,7 +220,7 @@ final class ChildLoop implements Runnable {
     if (c.spec().timeoutMs() > 0) {
       deadlines.schedule(c, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(c.spec().timeoutMs()));
     }
-    memoryGuard.watch(c, System.nanoTime());
+    groupGuard.watch(c, System.nanoTime());
     log.debug("task {} runs as pid {}", c.spec().taskId(), s.pid());
     c.started().complete(s.pid());
   }
@@ -256,7 +256,7 @@ final class ChildLoop implements Runnable {
 
   private int nextTimeoutMs() {
     long now = System.nanoTime();
-    long timeout = earliest(deadlines.millisUntilNext(now), memoryGuard.millisUntilNext(now));
+    long timeout = earliest(deadlines.millisUntilNext(now), groupGuard.millisUntilNext(now));
     if (!polled.isEmpty()) {
       timeout = timeout < 0 ? POLL_MS : Math.min(timeout, POLL_MS);
     }

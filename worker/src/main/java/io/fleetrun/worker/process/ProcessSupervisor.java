@@ -13,7 +13,7 @@ import java.util.Map;
  * and signal stay apart; every child is its own session and process group, so the stop sequence
  * (SIGTERM, grace, SIGKILL) and the final cleanup reach its whole group. A task with a
  * {@code memoryLimitBytes} is stopped the same way (outcome MEMORY_LIMIT) once the sampled RSS of
- * its group passes the limit (see {@link MemoryGuard}).
+ * its group passes the limit (see {@link GroupGuard}).
  *
  * <p>Linux x86_64 with glibc 2.34+ (posix_spawn closefrom) only. Thread-safe.
  */

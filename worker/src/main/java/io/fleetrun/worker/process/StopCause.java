@@ -10,19 +10,26 @@ public final class StopCause {
   public static final String CANCEL = "cancel";
   /** The task's process group passed its resident-memory limit: {@link Outcome#MEMORY_LIMIT}. */
   public static final String MEMORY = "memory";
+  /** The task's process group had more processes than its pids limit: {@link Outcome#PIDS_LIMIT}. */
+  public static final String PIDS = "pids";
   /** The supervisor is closing (worker shutdown): {@link Outcome#CANCELLED}. */
   public static final String SHUTDOWN = "shutdown";
 
   private StopCause() {}
 
   /**
-   * The outcome of a child the worker stopped: timeout → TIMED_OUT, memory → MEMORY_LIMIT, any
-   * other cause → CANCELLED.
+   * The outcome of a child the worker stopped: timeout → TIMED_OUT, memory → MEMORY_LIMIT, pids
+   * → PIDS_LIMIT, any other cause → CANCELLED.
    */
   static Outcome outcome(String cause) {
-    if (TIMEOUT.equals(cause)) {
-      return Outcome.TIMED_OUT;
+    if (cause == null) {
+      return Outcome.CANCELLED;
     }
-    return MEMORY.equals(cause) ? Outcome.MEMORY_LIMIT : Outcome.CANCELLED;
+    return switch (cause) {
+      case TIMEOUT -> Outcome.TIMED_OUT;
+      case MEMORY -> Outcome.MEMORY_LIMIT;
+      case PIDS -> Outcome.PIDS_LIMIT;
+      default -> Outcome.CANCELLED;
+    };
   }
 }

@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
  * <p>One deadline per child drives everything: while it runs, its timeout starts the stop
  * sequence (cause "timeout"); once stopping, the kill deadline (SIGTERM + grace) sends SIGKILL to
  * the group; after its exit, the drain deadline cuts off pipes held by escapees. The memory guard
- * starts the same sequence with cause "memory" ({@link MemoryGuard}).
+ * starts the same sequence with cause "memory" ({@link GroupGuard}).
  */
 final class StopSequence {
   private final Deadlines deadlines;

@@ -35,6 +35,14 @@ final class Tasks {
         s.submittedAtMs());
   }
 
+  /** {@code /bin/sh -c cmd} with a process-count limit, a 20 s timeout and 1 MiB output limit. */
+  static TaskSpec pidsLimited(String cmd, int pidsLimit, long graceMs) {
+    TaskSpec s = sh(cmd, 20_000, graceMs, MIB);
+    return new TaskSpec(s.v(), s.batchId(), s.taskId(), s.seq(), s.attempt(), s.cmd(), s.argv(), s.env(),
+        s.cwd(), s.timeoutMs(), s.killGraceMs(), s.outputLimitBytes(), s.memoryLimitBytes(), pidsLimit,
+        s.submittedAtMs());
+  }
+
   static TaskSpec argv(List<String> argv, String cwd) {
     return spec(null, argv, Map.of(), cwd, 10_000, 1_000, MIB);
   }

@@ -14,11 +14,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The memory guard of the process-group backend, for {@link ChildLoop} (loop thread only): every
- * {@value #SAMPLE_MS} ms it sums the resident memory of each guarded child's process group (every
- * process whose pgrp is the child's pid) and starts the stop sequence with cause {@link
- * StopCause#MEMORY} for a group above its task's {@code memoryLimitBytes}. It also keeps each
- * group's peak for {@code TaskResult.maxRssBytes}.
+ * The memory and process-count guard of the process-group backend, for {@link ChildLoop} (loop
+ * thread only): every {@value #SAMPLE_MS} ms it sums the resident memory and counts the live
+ * processes of each guarded child's process group (every process whose pgrp is the child's pid),
+ * and starts the stop sequence with cause {@link StopCause#MEMORY} for a group above its task's
+ * {@code memoryLimitBytes}, or {@link StopCause#PIDS} for one with more processes than its {@code
+ * pidsLimit}. It also keeps each group's memory peak for {@code TaskResult.maxRssBytes}.
+ *
+ * <p>The process count is sampled too: a fork loop can pass the limit between two samples, but
+ * the stop sequence then kills the whole group (and the final sweep freezes it before the kill),
+ * so it cannot outrun the guard for long; a kernel-enforced limit needs the pids cgroup.
  *
  * <p>Only resident pages count ({@code /proc/<pid>/statm} field 2), never virtual size: address
  * space reserved but not touched costs the host nothing. Shared pages (libraries) count once per
@@ -34,14 +39,16 @@ import org.slf4j.LoggerFactory;
  * loop's time. The scan grows with the processes on the host; a scan slower than {@value
  * #SLOW_SCAN_MS} ms is logged, the sign that it should move to a sampler thread of its own.
  */
-final class MemoryGuard {
+final class GroupGuard {
   static final long SAMPLE_MS = 100;
+  private static final int RSS = 0;
+  private static final int PROCS = 1;
   /** statm counts pages; x86_64 (the only platform {@link LibC#checkPlatform} accepts) has 4 KiB pages. */
   static final long PAGE_SIZE = 4096;
   static final long SLOW_SCAN_MS = 10;
   /** The first scans run before the JIT compiled them (the very first took 23 ms): not a sign of a slow /proc. */
   private static final int WARMUP_SCANS = 20;
-  private static final Logger log = LoggerFactory.getLogger(MemoryGuard.class);
+  private static final Logger log = LoggerFactory.getLogger(GroupGuard.class);
   private static final Path PROC = Path.of("/proc");
 
   private final StopSequence stops;
@@ -50,16 +57,18 @@ final class MemoryGuard {
   private int scans;
   private boolean slowScanLogged;
 
-  MemoryGuard(StopSequence stops) {
+  GroupGuard(StopSequence stops) {
     this.stops = stops;
   }
 
-  /** Starts guarding a child that runs now, if its spec has a memory limit. */
+  /** Starts guarding a child that runs now, if its spec has a memory or pids limit. */
   void watch(Child c, long nowNanos) {
-    if (c.spec().memoryLimitBytes() == null) {
+    if (c.spec().memoryLimitBytes() == null && c.spec().pidsLimit() == null) {
       return;
     }
-    c.maxRssBytes = 0L;
+    if (c.spec().memoryLimitBytes() != null) {
+      c.maxRssBytes = 0L;
+    }
     if (guarded.isEmpty()) {
       nextSampleNanos = nowNanos + TimeUnit.MILLISECONDS.toNanos(SAMPLE_MS);
     }
@@ -82,35 +91,45 @@ final class MemoryGuard {
       return;
     }
     nextSampleNanos = nowNanos + TimeUnit.MILLISECONDS.toNanos(SAMPLE_MS);
-    Map<Integer, Long> rss = scan();
+    Map<Integer, long[]> usage = scan();
     for (Child c : guarded) {
-      long bytes = rss.getOrDefault(c.pid(), 0L);
-      c.maxRssBytes = Math.max(c.maxRssBytes, bytes);
-      long limit = c.spec().memoryLimitBytes();
-      if (bytes > limit && c.stopCause == null) {
+      long[] u = usage.getOrDefault(c.pid(), new long[2]);
+      Long memoryLimit = c.spec().memoryLimitBytes();
+      Integer pidsLimit = c.spec().pidsLimit();
+      if (memoryLimit != null) {
+        c.maxRssBytes = Math.max(c.maxRssBytes, u[RSS]);
+      }
+      if (c.stopCause != null) {
+        continue;
+      }
+      if (memoryLimit != null && u[RSS] > memoryLimit) {
         log.info("task {} uses {} bytes of resident memory, over its limit of {}; stopping it",
-            c.spec().taskId(), bytes, limit);
+            c.spec().taskId(), u[RSS], memoryLimit);
         stops.stop(c, StopCause.MEMORY);
+      } else if (pidsLimit != null && u[PROCS] > pidsLimit) {
+        log.info("task {} runs {} processes, over its limit of {}; stopping it",
+            c.spec().taskId(), u[PROCS], pidsLimit);
+        stops.stop(c, StopCause.PIDS);
       }
     }
   }
 
-  /** Resident bytes per guarded group: one pass over /proc for all of them. */
-  private Map<Integer, Long> scan() {
+  /** Resident bytes and live processes per guarded group: one pass over /proc for all of them. */
+  private Map<Integer, long[]> scan() {
     long start = System.nanoTime();
-    Map<Integer, Long> rss = new HashMap<>();
+    Map<Integer, long[]> usage = new HashMap<>();
     for (Child c : guarded) {
-      rss.put(c.pid(), 0L);
+      usage.put(c.pid(), new long[2]);
     }
     try (DirectoryStream<Path> dirs = Files.newDirectoryStream(PROC)) {
       for (Path dir : dirs) {
         String name = dir.getFileName().toString();
         if (!name.isEmpty() && Character.isDigit(name.charAt(0))) {
-          addMember(rss, Integer.parseInt(name));
+          addMember(usage, Integer.parseInt(name));
         }
       }
     } catch (IOException e) {
-      log.warn("cannot list /proc; memory limits are not enforced this tick: {}", e.toString());
+      log.warn("cannot list /proc; memory and pids limits are not enforced this tick: {}", e.toString());
     }
     long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
     scans = Math.min(scans + 1, WARMUP_SCANS + 1);
@@ -118,15 +137,16 @@ final class MemoryGuard {
       slowScanLogged = true; // once: the point is the hint, not a log line every 100 ms
       log.warn("a /proc scan of the memory guard took {} ms on the child loop", ms);
     }
-    return rss;
+    return usage;
   }
 
-  private static void addMember(Map<Integer, Long> rss, int pid) {
+  private static void addMember(Map<Integer, long[]> usage, int pid) {
     ProcStat stat = ProcStat.of(pid).orElse(null);
-    if (stat == null || !rss.containsKey(stat.pgrp())) {
-      return;
+    long[] u = stat == null || stat.zombie() ? null : usage.get(stat.pgrp());
+    if (u != null) {
+      u[RSS] += residentBytes(pid);
+      u[PROCS]++;
     }
-    rss.merge(stat.pgrp(), residentBytes(pid), Long::sum);
   }
 
   /** Field 2 of /proc/pid/statm in bytes; 0 when the process is gone (or a zombie: all fields 0). */
