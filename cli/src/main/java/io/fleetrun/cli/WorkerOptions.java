@@ -24,9 +24,13 @@ final class WorkerOptions {
       description = "Task records held beyond the running ones while every slot is busy (default 256, or 4 x the cap when larger).")
   int prefetch;
 
+  @Option(names = "--min-free-memory", paramLabel = "BYTES", defaultValue = "-1",
+      description = "Start no new task while the host's available memory is below this (default 268435456 = 256 MiB; 0: never).")
+  long minFreeMemory;
+
   WorkerConfig config() {
     int cap = maxChildren != null ? maxChildren
         : WorkerConfig.defaultCap(Runtime.getRuntime().availableProcessors(), threshold);
-    return new WorkerConfig(bootstrap, workerId, null, cap, threshold, prefetch).validate();
+    return new WorkerConfig(bootstrap, workerId, null, cap, threshold, prefetch, minFreeMemory).validate();
   }
 }

@@ -19,25 +19,31 @@ import java.util.Objects;
  *     from other workers; they hide the fetch round trip after a resume, which otherwise caps a
  *     worker at a few hundred short tasks a second. A few hundred small records is the memory
  *     cost
+ * @param minFreeMemoryBytes while the host's available memory (MemAvailable) is below this, the
+ *     worker starts no new task (running ones go on), like GNU parallel's {@code --memfree};
+ *     a negative value means the default, {@value #DEFAULT_MIN_FREE_MEMORY} bytes; 0 disables it
  */
 public record WorkerConfig(
-    String bootstrap, String workerId, String host, int maxChildren, int threshold, int prefetch) {
+    String bootstrap, String workerId, String host, int maxChildren, int threshold, int prefetch,
+    long minFreeMemoryBytes) {
 
   public static final int DEFAULT_THRESHOLD = 23;
   public static final int DEFAULT_PREFETCH = 256;
+  public static final long DEFAULT_MIN_FREE_MEMORY = 256L * 1024 * 1024;
 
   public WorkerConfig {
     Objects.requireNonNull(bootstrap, "bootstrap");
     host = host == null ? localHost() : host;
     workerId = workerId == null ? host + "-" + ProcessHandle.current().pid() : workerId;
     prefetch = prefetch <= 0 ? Math.max(DEFAULT_PREFETCH, 4 * maxChildren) : prefetch;
+    minFreeMemoryBytes = minFreeMemoryBytes < 0 ? DEFAULT_MIN_FREE_MEMORY : minFreeMemoryBytes;
   }
 
   /** A config with every default for the given broker. */
   public static WorkerConfig defaults(String bootstrap) {
     return new WorkerConfig(
         bootstrap, null, null, defaultCap(Runtime.getRuntime().availableProcessors(), DEFAULT_THRESHOLD),
-        DEFAULT_THRESHOLD, 0);
+        DEFAULT_THRESHOLD, 0, -1);
   }
 
   /**
@@ -49,11 +55,11 @@ public record WorkerConfig(
   }
 
   public WorkerConfig withMaxChildren(int cap) {
-    return new WorkerConfig(bootstrap, workerId, host, cap, threshold, 0);
+    return new WorkerConfig(bootstrap, workerId, host, cap, threshold, 0, minFreeMemoryBytes);
   }
 
   public WorkerConfig withWorkerId(String id) {
-    return new WorkerConfig(bootstrap, id, host, maxChildren, threshold, prefetch);
+    return new WorkerConfig(bootstrap, id, host, maxChildren, threshold, prefetch, minFreeMemoryBytes);
   }
 
   /** Throws IllegalArgumentException with a message naming the setting when one is unusable. */

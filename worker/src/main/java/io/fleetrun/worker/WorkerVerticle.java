@@ -19,6 +19,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,11 +44,14 @@ public final class WorkerVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(WorkerVerticle.class);
   private static final long COMMIT_DELAY_MS = 50;
   private static final long POLL_MS = 20;
+  private static final long MEMORY_CHECK_MS = 500;
 
   private final WorkerConfig config;
   private final OffsetTracker offsets = new OffsetTracker();
   private final ArrayDeque<Pending> queue = new ArrayDeque<>();
   private final Cancellations cancellations = new Cancellations();
+  private final HostMemory hostMemory;
+  private final LongSupplier memAvailable;
   private final Set<TopicPartition> assigned = new HashSet<>();
   private ProcessSupervisor supervisor;
   private KafkaConsumer<String, byte[]> consumer;
@@ -61,7 +65,14 @@ public final class WorkerVerticle extends VerticleBase {
   private record Pending(TopicPartition tp, long offset, byte[] value) {}
 
   public WorkerVerticle(WorkerConfig config) {
+    this(config, HostMemory.PROC_MEMINFO);
+  }
+
+  /** @param memAvailable reads the host's available memory (blocking; tests pass their own) */
+  WorkerVerticle(WorkerConfig config, LongSupplier memAvailable) {
     this.config = config.validate();
+    this.hostMemory = new HostMemory(config.minFreeMemoryBytes());
+    this.memAvailable = memAvailable;
   }
 
   @Override
@@ -82,6 +93,9 @@ public final class WorkerVerticle extends VerticleBase {
     // every cancel already on the control topic is known before the first task is taken
     control = new ControlFollower(config.bootstrap(), config.workerId() + "-control",
         vertx.getOrCreateContext(), cancellations::apply);
+    if (hostMemory.enabled()) {
+      vertx.setPeriodic(MEMORY_CHECK_MS, id -> checkHostMemory());
+    }
     // a worker that crashed on this host may have left children running: they go first
     return vertx.executeBlocking(ProcessSupervisor::killOrphansOfDeadWorkers)
         .compose(killed -> control.start())
@@ -104,7 +118,7 @@ public final class WorkerVerticle extends VerticleBase {
   }
 
   private void launchWhileFree() {
-    while (!stopping && running < config.maxChildren() && !queue.isEmpty()) {
+    while (!stopping && !hostMemory.isShort() && running < config.maxChildren() && !queue.isEmpty()) {
       launch(queue.poll());
     }
     updatePause();
@@ -171,6 +185,14 @@ public final class WorkerVerticle extends VerticleBase {
       paused = false;
       consumer.resume(Set.copyOf(assigned));
     }
+  }
+
+  private void checkHostMemory() {
+    vertx.executeBlocking(memAvailable::getAsLong).onSuccess(bytes -> {
+      if (hostMemory.update(bytes)) {
+        launchWhileFree();
+      }
+    });
   }
 
   private void onConsumerError(Throwable e) {

@@ -36,13 +36,26 @@ public final class ResultsReader implements AutoCloseable {
       if (System.nanoTime() > deadline) {
         throw new AssertionError("timed out waiting for results of " + batchId + "; have " + events.size());
       }
-      for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(100))) {
-        if (batchId.equals(r.key())) {
-          events.add(Json.read(r.value(), ResultEvent.class));
-        }
-      }
+      poll();
     }
     return List.copyOf(events);
+  }
+
+  /** Keeps reading for {@code duration} (to prove that nothing arrives), then returns all events. */
+  public List<ResultEvent> readFor(Duration duration) {
+    long deadline = System.nanoTime() + duration.toNanos();
+    while (System.nanoTime() < deadline) {
+      poll();
+    }
+    return List.copyOf(events);
+  }
+
+  private void poll() {
+    for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(100))) {
+      if (batchId.equals(r.key())) {
+        events.add(Json.read(r.value(), ResultEvent.class));
+      }
+    }
   }
 
   public static long finishedCount(List<ResultEvent> events) {
