@@ -44,9 +44,7 @@ class CancelApiTest {
 
   @BeforeAll
   static void producer() {
-    Map<String, Object> conf = new HashMap<>(KafkaClients.producer(TestKafka.bootstrap(), "fake-worker-cancel"));
-    conf.put("value.serializer", "org.apache.kafka.common.serialization.ByteArraySerializer");
-    worker = new KafkaProducer<>(conf);
+    worker = TestKafka.producer("fake-worker-cancel");
   }
 
   @AfterAll

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fleetrun.common.Json;
 import io.fleetrun.common.Topics;
-import io.fleetrun.common.kafka.KafkaClients;
 import io.fleetrun.common.testing.TestKafka;
 import io.fleetrun.common.wire.Outcome;
 import io.fleetrun.common.wire.ResultEvent;
@@ -18,9 +17,7 @@ import io.fleetrun.common.wire.TaskResult;
 import io.fleetrun.common.wire.TaskSpec;
 import io.fleetrun.coordinator.TestCoordinator.Reply;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -39,9 +36,7 @@ class ProjectionKafkaTest {
 
   @BeforeAll
   static void producer() {
-    Map<String, Object> conf = new HashMap<>(KafkaClients.producer(TestKafka.bootstrap(), "fake-worker"));
-    conf.put("value.serializer", "org.apache.kafka.common.serialization.ByteArraySerializer");
-    worker = new KafkaProducer<>(conf);
+    worker = TestKafka.producer("fake-worker");
   }
 
   @AfterAll

@@ -77,7 +77,6 @@ public final class WorkerVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    supervisor = new ProcessSupervisor();
     results = new ResultPublisher(vertx, config);
     Map<String, String> cc = KafkaClients.consumer(config.bootstrap(), Topics.WORKER_GROUP, config.workerId());
     cc.put("max.poll.records", Integer.toString(config.prefetch()));
@@ -96,9 +95,13 @@ public final class WorkerVerticle extends VerticleBase {
     if (hostMemory.enabled()) {
       vertx.setPeriodic(MEMORY_CHECK_MS, id -> checkHostMemory());
     }
-    // a worker that crashed on this host may have left children running: they go first
-    return vertx.executeBlocking(ProcessSupervisor::killOrphansOfDeadWorkers)
-        .compose(killed -> control.start())
+    // blocking: native library load, a /proc sweep for what a crashed worker left running
+    return vertx.executeBlocking(() -> {
+          ProcessSupervisor.killOrphansOfDeadWorkers();
+          supervisor = new ProcessSupervisor();
+          return null;
+        })
+        .compose(v -> control.start())
         .compose(v -> consumer.subscribe(Topics.TASKS));
   }
 
@@ -245,7 +248,9 @@ public final class WorkerVerticle extends VerticleBase {
     updatePause();
     // children still running are stopped; their tasks are not committed, so they run again elsewhere
     return vertx.executeBlocking(() -> {
-          supervisor.close();
+          if (supervisor != null) {
+            supervisor.close();
+          }
           if (control != null) {
             control.stop();
           }

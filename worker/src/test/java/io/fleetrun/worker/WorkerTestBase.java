@@ -4,13 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.fleetrun.common.Json;
 import io.fleetrun.common.Topics;
-import io.fleetrun.common.kafka.KafkaClients;
 import io.fleetrun.common.testing.ChildProcesses;
 import io.fleetrun.common.testing.LeakGuard;
 import io.fleetrun.common.testing.TestKafka;
 import io.fleetrun.common.wire.TaskSpec;
 import io.vertx.core.Vertx;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -61,7 +59,7 @@ abstract class WorkerTestBase {
 
   /** Sends each value to {@code topic} under its key and waits for the broker's acknowledgement. */
   static void send(String topic, Map<String, ?> byKey) throws Exception {
-    try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(new HashMap<>(KafkaClients.producer(bootstrap, "test")))) {
+    try (KafkaProducer<String, byte[]> p = TestKafka.producer("test")) {
       for (Map.Entry<String, ?> e : byKey.entrySet()) {
         p.send(new ProducerRecord<>(topic, e.getKey(), Json.write(e.getValue()))).get(30, TimeUnit.SECONDS);
       }

@@ -2,6 +2,7 @@ package io.fleetrun.common.testing;
 
 import io.fleetrun.common.Topics;
 import io.fleetrun.common.kafka.EmbeddedBroker;
+import io.fleetrun.common.kafka.KafkaClients;
 import io.fleetrun.common.kafka.TopicSetup;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -9,8 +10,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.UUID;
 import java.util.stream.Stream;
+import org.apache.kafka.clients.producer.KafkaProducer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.testcontainers.DockerClientFactory;
@@ -59,6 +62,14 @@ public final class TestKafka {
   }
 
   /** A consumer-group id no other test uses: {@code prefix-<random>}. */
+  /**
+   * A producer on the shared broker with fleetrun's own settings (idempotent, acks=all), as a
+   * test that plays a worker or a coordinator needs; the caller closes it.
+   */
+  public static KafkaProducer<String, byte[]> producer(String clientId) {
+    return new KafkaProducer<>(new HashMap<>(KafkaClients.producer(bootstrap(), clientId)));
+  }
+
   public static String uniqueGroup(String prefix) {
     return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
   }
