@@ -99,8 +99,10 @@ public final class WorkerVerticle extends VerticleBase {
     return vertx.executeBlocking(() -> {
           ProcessSupervisor.killOrphansOfDeadWorkers();
           supervisor = new ProcessSupervisor();
-          return null;
+          return memAvailable.getAsLong();
         })
+        // the first reading comes before the first task, not a check period later
+        .map(available -> hostMemory.enabled() && hostMemory.update(available))
         .compose(v -> control.start())
         .compose(v -> consumer.subscribe(Topics.TASKS));
   }

@@ -42,7 +42,9 @@ class ScaleTest {
       }
 
       assertEquals(0, supervisor.liveChildren());
-      assertEquals(fds, Procs.settle(Procs::openFds, fds, 2_000), "open fds back to baseline");
+      // at most the baseline: the JVM may close an fd of its own meanwhile (a jar, a GC'd stream)
+      int after = Procs.settle(Procs::openFds, fds, 2_000);
+      assertTrue(after <= fds, "open fds back to baseline: " + fds + " before, " + after + " after");
       assertTrue(Procs.settle(Procs::threads, threads, 2_000) <= threads, "threads back to baseline");
     }
   }
