@@ -1,10 +1,20 @@
 package io.fleetrun.cli;
 
 import io.fleetrun.worker.WorkerConfig;
+import io.fleetrun.worker.process.Containment;
+import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
 
 /** Worker settings on the command line; validated by {@link WorkerConfig#validate()}. */
 final class WorkerOptions {
+  /** Reads auto, cgroup or pgroup with {@link Containment#parse}'s message on anything else. */
+  static final class ContainmentConverter implements ITypeConverter<Containment> {
+    @Override
+    public Containment convert(String value) {
+      return Containment.parse(value);
+    }
+  }
+
   @Option(names = "--bootstrap", defaultValue = "${env:FLEETRUN_BOOTSTRAP:-127.0.0.1:9092}",
       description = "Kafka bootstrap servers (env FLEETRUN_BOOTSTRAP; default ${DEFAULT-VALUE}).")
   String bootstrap;
@@ -28,9 +38,17 @@ final class WorkerOptions {
       description = "Start no new task while the host's available memory is below this (default 268435456 = 256 MiB; 0: never).")
   long minFreeMemory;
 
+  @Option(names = "--containment", paramLabel = "MODE", defaultValue = "auto",
+      converter = ContainmentConverter.class,
+      description = "How a task's processes are held and killed: cgroup (a cgroup per task: every descendant"
+          + " killed, setsid or not; memory and pids limits enforced by the kernel where cgroup v1 memory/pids"
+          + " exist), pgroup (a process group per task; limits sampled from /proc), or auto (cgroup where the"
+          + " host allows it, else pgroup; default). The worker logs which one it uses.")
+  Containment containment;
+
   WorkerConfig config() {
     int cap = maxChildren != null ? maxChildren
         : WorkerConfig.defaultCap(Runtime.getRuntime().availableProcessors(), threshold);
-    return new WorkerConfig(bootstrap, workerId, null, cap, threshold, prefetch, minFreeMemory).validate();
+    return new WorkerConfig(bootstrap, workerId, null, cap, threshold, prefetch, minFreeMemory, containment).validate();
   }
 }

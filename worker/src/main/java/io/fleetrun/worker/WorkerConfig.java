@@ -1,5 +1,6 @@
 package io.fleetrun.worker;
 
+import io.fleetrun.worker.process.Containment;
 import java.net.InetAddress;
 import java.util.Objects;
 
@@ -22,10 +23,14 @@ import java.util.Objects;
  * @param minFreeMemoryBytes while the host's available memory (MemAvailable) is below this, the
  *     worker starts no new task (running ones go on), like GNU parallel's {@code --memfree};
  *     a negative value means the default, {@value #DEFAULT_MIN_FREE_MEMORY} bytes; 0 disables it
+ * @param containment how a task's processes are held together and killed: {@code auto} (the
+ *     default, null) takes a cgroup per task where the host allows it (every descendant killed,
+ *     setsid or not; kernel-enforced memory and pids limits where the v1 controllers exist),
+ *     else a process group per task; {@code cgroup} refuses to start without cgroups
  */
 public record WorkerConfig(
     String bootstrap, String workerId, String host, int maxChildren, int threshold, int prefetch,
-    long minFreeMemoryBytes) {
+    long minFreeMemoryBytes, Containment containment) {
 
   public static final int DEFAULT_THRESHOLD = 23;
   public static final int DEFAULT_PREFETCH = 256;
@@ -37,13 +42,14 @@ public record WorkerConfig(
     workerId = workerId == null ? host + "-" + ProcessHandle.current().pid() : workerId;
     prefetch = prefetch <= 0 ? Math.max(DEFAULT_PREFETCH, 4 * maxChildren) : prefetch;
     minFreeMemoryBytes = minFreeMemoryBytes < 0 ? DEFAULT_MIN_FREE_MEMORY : minFreeMemoryBytes;
+    containment = containment == null ? Containment.AUTO : containment;
   }
 
   /** A config with every default for the given broker. */
   public static WorkerConfig defaults(String bootstrap) {
     return new WorkerConfig(
         bootstrap, null, null, defaultCap(Runtime.getRuntime().availableProcessors(), DEFAULT_THRESHOLD),
-        DEFAULT_THRESHOLD, 0, -1);
+        DEFAULT_THRESHOLD, 0, -1, Containment.AUTO);
   }
 
   /**
@@ -55,11 +61,11 @@ public record WorkerConfig(
   }
 
   public WorkerConfig withMaxChildren(int cap) {
-    return new WorkerConfig(bootstrap, workerId, host, cap, threshold, 0, minFreeMemoryBytes);
+    return new WorkerConfig(bootstrap, workerId, host, cap, threshold, 0, minFreeMemoryBytes, containment);
   }
 
   public WorkerConfig withWorkerId(String id) {
-    return new WorkerConfig(bootstrap, id, host, maxChildren, threshold, prefetch, minFreeMemoryBytes);
+    return new WorkerConfig(bootstrap, id, host, maxChildren, threshold, prefetch, minFreeMemoryBytes, containment);
   }
 
   /** Throws IllegalArgumentException with a message naming the setting when one is unusable. */

@@ -98,7 +98,9 @@ public final class WorkerVerticle extends VerticleBase {
     // blocking: native library load, a /proc sweep for what a crashed worker left running
     return vertx.executeBlocking(() -> {
           ProcessSupervisor.killOrphansOfDeadWorkers();
-          supervisor = new ProcessSupervisor();
+          supervisor = new ProcessSupervisor(config.containment());
+          LOG.info("worker {}: task containment {} ({})", config.workerId(),
+              supervisor.containment().label(), supervisor.containmentDetail());
           return memAvailable.getAsLong();
         })
         // the first reading comes before the first task, not a check period later

@@ -45,6 +45,10 @@ final class Child implements ChildHandle {
   private long userCpuMs;
   private long sysCpuMs;
   int descendantsKilled;
+  /** The task's cgroup with the cgroup backend, else null; removed before completion. */
+  TaskCgroup cgroup;
+  /** When the tree was killed after the main child's exit (cgroup backend): bounds the wait for it to empty. */
+  long treeKilledAtNanos;
   /** Peak sampled group RSS; non-null only for a running child with a memory limit ({@link GroupGuard}). */
   Long maxRssBytes;
 
@@ -114,6 +118,12 @@ final class Child implements ChildHandle {
     // ru_maxrss is not used: a vfork-started child inherits the worker's peak (see TaskResult)
   }
 
+  /** CPU of the whole tree from its cgroup, which also counts descendants nobody waited for. */
+  void treeCpu(long[] userSysMs) {
+    userCpuMs = Math.max(userCpuMs, userSysMs[0]);
+    sysCpuMs = Math.max(sysCpuMs, userSysMs[1]);
+  }
+
   /** The exit status could not be collected; the result says so instead of guessing. */
   void statusLost(String reason) {
     reaped = true;
@@ -122,7 +132,8 @@ final class Child implements ChildHandle {
 
   /** A pipe was still held open by a process outside the group when the drain time ran out. */
   void streamAbandoned(int stream, long afterMs) {
-    addError(STREAM_NAMES[stream] + " still held open by a process outside the task's process group;"
+    addError(STREAM_NAMES[stream] + " still held open by a process outside the task's "
+        + (cgroup != null ? "cgroup" : "process group") + ";"
         + " closed " + afterMs + " ms after the exit");
   }
 

@@ -34,6 +34,8 @@ final class ChildLoop implements Runnable {
   /** How long pipes may stay open after the exit and the group kill (setsid escapees hold them). */
   static final long DRAIN_AFTER_EXIT_MS = 200;
   static final int POLL_MS = 5;
+  /** How long a killed cgroup may take to empty before the child completes without it. */
+  static final long TREE_GONE_MS = 10_000;
   private static final int READ_BYTES = 64 * 1024;
   private static final int EXIT = 2;
 
@@ -46,6 +48,9 @@ final class ChildLoop implements Runnable {
   private final AtomicInteger live = new AtomicInteger();
   private final Map<Long, Child> children = new HashMap<>();
   private final Set<Child> polled = new LinkedHashSet<>();
+  /** Reaped children whose killed cgroup still holds a dying process; checked every {@value #POLL_MS} ms. */
+  private final Set<Child> emptying = new LinkedHashSet<>();
+  private final Cgroups cgroups;
   private final Deadlines deadlines = new Deadlines();
   private final ChildReaper reaper = new ChildReaper(this, deadlines);
   private final StopSequence stops = new StopSequence(deadlines, reaper);
@@ -54,8 +59,10 @@ final class ChildLoop implements Runnable {
   private boolean shuttingDown;
   private long nextId = 1;
 
-  ChildLoop(boolean usePidfd) {
+  /** @param cgroups where task cgroups go, or null for the process-group backend */
+  ChildLoop(boolean usePidfd, Cgroups cgroups) {
     this.usePidfd = usePidfd;
+    this.cgroups = cgroups;
   }
 
   /** Any thread: queues a command for the loop; false once the loop takes no more commands. */
@@ -108,6 +115,9 @@ final class ChildLoop implements Runnable {
         for (Child c : polled.isEmpty() ? List.<Child>of() : new ArrayList<>(polled)) {
           reaper.tryReap(c);
         }
+        for (Child c : emptying.isEmpty() ? List.<Child>of() : new ArrayList<>(emptying)) {
+          maybeFinish(c);
+        }
         long now = System.nanoTime();
         stops.fireDue(now);
         groupGuard.sampleIfDue(now);
@@ -126,6 +136,9 @@ final class ChildLoop implements Runnable {
       spawner.close();
       buffer.close();
       reaper.close();
+      if (cgroups != null) {
+        cgroups.close();
+      }
     }
   }
 
@@ -198,9 +211,14 @@ final class ChildLoop implements Runnable {
     }
     Spawner.Spawned s;
     try {
-      s = spawner.spawn(c.spec().commandLine(), c.env, c.spec().cwd());
+      c.cgroup = cgroups == null ? null : createCgroup(c);
+      s = spawner.spawn(c.spec().commandLine(), c.env, c.spec().cwd(),
+          c.cgroup == null ? null : c.cgroup.joinScript());
     } catch (Spawner.SpawnException e) {
       log.debug("task {} did not start: {}", c.spec().taskId(), e.getMessage());
+      if (c.cgroup != null) {
+        c.cgroup.remove();
+      }
       complete(c, c.notStarted(Outcome.SPAWN_FAILED, null, e.getMessage()));
       return;
     }
@@ -223,6 +241,14 @@ final class ChildLoop implements Runnable {
     groupGuard.watch(c, System.nanoTime());
     log.debug("task {} runs as pid {}", c.spec().taskId(), s.pid());
     c.started().complete(s.pid());
+  }
+
+  private TaskCgroup createCgroup(Child c) throws Spawner.SpawnException {
+    try {
+      return cgroups.create(c.spec().memoryLimitBytes(), c.spec().pidsLimit());
+    } catch (java.io.IOException e) {
+      throw new Spawner.SpawnException(e.getMessage());
+    }
   }
 
   private int pidfdOpen(int pid) {
@@ -257,7 +283,7 @@ final class ChildLoop implements Runnable {
   private int nextTimeoutMs() {
     long now = System.nanoTime();
     long timeout = earliest(deadlines.millisUntilNext(now), groupGuard.millisUntilNext(now));
-    if (!polled.isEmpty()) {
+    if (!polled.isEmpty() || !emptying.isEmpty()) {
       timeout = timeout < 0 ? POLL_MS : Math.min(timeout, POLL_MS);
     }
     return (int) timeout;
@@ -268,13 +294,42 @@ final class ChildLoop implements Runnable {
     return a < 0 ? b : b < 0 ? a : Math.min(a, b);
   }
 
-  /** Completes {@code c} once nothing of it is left: status reaped, both pipes closed. */
+  /** Completes {@code c} once nothing of it is left: status reaped, both pipes closed, cgroup empty. */
   void maybeFinish(Child c) {
-    if (!c.reaped || c.streamsOpen() || children.remove(c.id) == null) {
+    if (!c.reaped || c.streamsOpen() || !treeGone(c) || children.remove(c.id) == null) {
       return;
     }
     deadlines.cancel(c);
+    if (c.cgroup != null) {
+      releaseCgroup(c);
+    }
     complete(c, c.toResult(System.currentTimeMillis()));
+  }
+
+  /** True when the child has no cgroup or its cgroup is empty (or stopped emptying in time). */
+  private boolean treeGone(Child c) {
+    if (c.cgroup == null || !c.cgroup.populated()) {
+      emptying.remove(c);
+      return true;
+    }
+    if (System.nanoTime() - c.treeKilledAtNanos > TimeUnit.MILLISECONDS.toNanos(TREE_GONE_MS)) {
+      emptying.remove(c);
+      c.addError(c.cgroup.members().length + " processes of the task were still alive "
+          + TREE_GONE_MS + " ms after SIGKILL (uninterruptible sleep?)");
+      return true;
+    }
+    emptying.add(c);
+    return false;
+  }
+
+  private void releaseCgroup(Child c) {
+    long[] cpu = c.cgroup.cpuMillis();
+    if (cpu != null) {
+      c.treeCpu(cpu);
+    }
+    if (!c.cgroup.remove()) {
+      log.warn("cannot remove the cgroup {} of task {}", c.cgroup, c.spec().taskId());
+    }
   }
 
   /** The live count drops before the future completes, so a dependent start() finds the slot free. */

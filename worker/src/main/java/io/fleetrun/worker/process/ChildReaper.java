@@ -12,8 +12,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Only pids the loop spawned are waited for, each by its own pid: a {@code waitpid(-1)} would
  * steal exit statuses from {@code java.lang.Process} children of the same JVM (the broker).
- * Group members killed here are not our children (they are reparented to init or the nearest
- * subreaper) and are not reaped here; making the worker a subreaper is left for later.
+ * Group or cgroup members killed here are not our children (they are reparented to init or the
+ * nearest subreaper) and are not reaped here; making the worker a subreaper is left for later.
  */
 final class ChildReaper implements AutoCloseable {
   private final ChildLoop loop;
@@ -46,13 +46,32 @@ final class ChildReaper implements AutoCloseable {
 
   private void afterExit(Child c) {
     loop.closePidfd(c);
-    c.descendantsKilled = ProcessGroups.killRemaining(c.pid());
+    if (c.cgroup != null) {
+      killTree(c);
+    } else {
+      c.descendantsKilled = ProcessGroups.killRemaining(c.pid());
+    }
     if (c.streamsOpen()) {
       deadlines.schedule(c, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ChildLoop.DRAIN_AFTER_EXIT_MS));
     } else {
       deadlines.cancel(c);
     }
     loop.maybeFinish(c);
+  }
+
+  /**
+   * Cgroup backend: what the kernel did under the task's limits becomes its cause (the worker set
+   * those limits), then everything still in the cgroup is killed at once. The loop completes the
+   * child only once the cgroup is empty ({@link ChildLoop#maybeFinish}).
+   */
+  private static void killTree(Child c) {
+    if (c.stopCause == null && c.cgroup.newOomKill()) {
+      c.stopCause = StopCause.MEMORY;
+    } else if (c.stopCause == null && c.cgroup.pidsLimitHit()) {
+      c.stopCause = StopCause.PIDS;
+    }
+    c.descendantsKilled = c.cgroup.kill();
+    c.treeKilledAtNanos = System.nanoTime();
   }
 
   /** The drain deadline passed: whoever still holds a pipe is outside the group; stop reading. */
@@ -78,6 +97,9 @@ final class ChildReaper implements AutoCloseable {
     c.addError(reason);
     loop.closePidfd(c);
     ProcessGroups.killRemaining(c.pid());
+    if (c.cgroup != null) {
+      killTree(c);
+    }
     for (int stream = Child.STDOUT; stream <= Child.STDERR; stream++) {
       if (c.fds[stream] >= 0) {
         loop.closeStream(c, stream);
@@ -93,6 +115,9 @@ final class ChildReaper implements AutoCloseable {
         ProcessGroups.signal(c.pid(), SIGKILL);
         wait4(c.pid(), status, 0, null);
         c.reaped = true; // nor may a late stop command
+      }
+      if (c.cgroup != null) {
+        c.cgroup.killAndRemove();
       }
       Spawner.closeAll(c.pidfd, c.fds[Child.STDOUT], c.fds[Child.STDERR]);
       loop.fail(c, failure);

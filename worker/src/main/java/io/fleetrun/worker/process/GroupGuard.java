@@ -21,6 +21,11 @@ import org.slf4j.LoggerFactory;
  * {@code memoryLimitBytes}, or {@link StopCause#PIDS} for one with more processes than its {@code
  * pidsLimit}. It also keeps each group's memory peak for {@code TaskResult.maxRssBytes}.
  *
+ * <p>With the cgroup backend the members are the task's cgroup (setsid escapees included), no
+ * /proc scan is needed, and where the host has the v1 memory and pids controllers the kernel
+ * enforces both limits: an OOM kill in the task's memory cgroup, or a fork refused at its
+ * {@code pids.max}, stops the rest of the task the same way.
+ *
  * <p>The process count is sampled too: a fork loop can pass the limit between two samples, but
  * the stop sequence then kills the whole group (and the final sweep freezes it before the kill),
  * so it cannot outrun the guard for long; a kernel-enforced limit needs the pids cgroup.
@@ -91,9 +96,9 @@ final class GroupGuard {
       return;
     }
     nextSampleNanos = nowNanos + TimeUnit.MILLISECONDS.toNanos(SAMPLE_MS);
-    Map<Integer, long[]> usage = scan();
+    Map<Integer, long[]> usage = guarded.stream().allMatch(c -> c.cgroup != null) ? Map.of() : scan();
     for (Child c : guarded) {
-      long[] u = usage.getOrDefault(c.pid(), new long[2]);
+      long[] u = c.cgroup != null ? cgroupUsage(c.cgroup) : usage.getOrDefault(c.pid(), new long[2]);
       Long memoryLimit = c.spec().memoryLimitBytes();
       Integer pidsLimit = c.spec().pidsLimit();
       if (memoryLimit != null) {
@@ -102,7 +107,15 @@ final class GroupGuard {
       if (c.stopCause != null) {
         continue;
       }
-      if (memoryLimit != null && u[RSS] > memoryLimit) {
+      if (c.cgroup != null && c.cgroup.newOomKill()) {
+        log.info("the kernel's OOM killer acted in task {} at its memory limit of {}; stopping the rest of it",
+            c.spec().taskId(), memoryLimit);
+        stops.stop(c, StopCause.MEMORY);
+      } else if (c.cgroup != null && c.cgroup.pidsLimitHit()) {
+        log.info("task {} was refused a fork at its limit of {} processes; stopping it",
+            c.spec().taskId(), pidsLimit);
+        stops.stop(c, StopCause.PIDS);
+      } else if (memoryLimit != null && u[RSS] > memoryLimit) {
         log.info("task {} uses {} bytes of resident memory, over its limit of {}; stopping it",
             c.spec().taskId(), u[RSS], memoryLimit);
         stops.stop(c, StopCause.MEMORY);
@@ -112,6 +125,16 @@ final class GroupGuard {
         stops.stop(c, StopCause.PIDS);
       }
     }
+  }
+
+  /** Resident bytes and live processes of a task's cgroup: exactly its members, wherever their group. */
+  private static long[] cgroupUsage(TaskCgroup cgroup) {
+    long[] u = new long[2];
+    for (int pid : cgroup.members()) {
+      u[RSS] += residentBytes(pid);
+      u[PROCS]++;
+    }
+    return u;
   }
 
   /** Resident bytes and live processes per guarded group: one pass over /proc for all of them. */

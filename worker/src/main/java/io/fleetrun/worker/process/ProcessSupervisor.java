@@ -2,7 +2,10 @@ package io.fleetrun.worker.process;
 
 import io.fleetrun.common.wire.Outcome;
 import io.fleetrun.common.wire.TaskSpec;
+import java.io.IOException;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Owns the life of every child process of the worker: spawn, watch, stop, reap, account.
@@ -11,7 +14,9 @@ import java.util.Map;
  * a child in its own session, and reports a signal death as 128+n. Here one thread, {@value
  * #THREAD_NAME}, serves all children through epoll and pidfds (see {@link ChildLoop}); exit code
  * and signal stay apart; every child is its own session and process group, so the stop sequence
- * (SIGTERM, grace, SIGKILL) and the final cleanup reach its whole group. A task with a
+ * (SIGTERM, grace, SIGKILL) and the final cleanup reach its whole group; with the {@link
+ * Containment#CGROUP} backend also every descendant that left the group, through the task's own
+ * cgroup, which the supervisor removes before the task completes. A task with a
  * {@code memoryLimitBytes} is stopped the same way (outcome MEMORY_LIMIT) once the sampled RSS of
  * its group passes the limit (see {@link GroupGuard}).
  *
@@ -20,18 +25,45 @@ import java.util.Map;
 public final class ProcessSupervisor implements AutoCloseable {
   public static final String THREAD_NAME = "fleetrun-child-loop";
 
+  private static final Logger log = LoggerFactory.getLogger(ProcessSupervisor.class);
+
   private final ChildLoop loop;
   private final Thread thread;
+  private final Containment containment;
+  private final String containmentDetail;
 
-  /** Starts the loop thread. */
+  /** Starts the loop thread with {@link Containment#AUTO}. */
   public ProcessSupervisor() {
-    this(true);
+    this(Containment.AUTO);
+  }
+
+  /**
+   * Starts the loop thread. Blocking (probes and creates the cgroup directories).
+   *
+   * @throws IllegalStateException when {@link Containment#CGROUP} is asked for and the host
+   *     cannot give it, with the reason
+   */
+  public ProcessSupervisor(Containment containment) {
+    this(true, containment);
   }
 
   /** {@code usePidfd = false} forces the wait4 polling fallback of kernels without pidfd_open. */
-  ProcessSupervisor(boolean usePidfd) {
+  ProcessSupervisor(boolean usePidfd, Containment wanted) {
     LibC.checkPlatform();
-    loop = new ChildLoop(usePidfd);
+    Cgroups cgroups = null;
+    if (wanted != Containment.PROCESS_GROUP) {
+      try {
+        cgroups = Cgroups.open();
+      } catch (IOException e) {
+        if (wanted == Containment.CGROUP) {
+          throw new IllegalStateException("containment cgroup is not available here: " + e.getMessage(), e);
+        }
+        log.info("task containment by process group: {}", e.getMessage());
+      }
+    }
+    containment = cgroups != null ? Containment.CGROUP : Containment.PROCESS_GROUP;
+    containmentDetail = cgroups != null ? cgroups.describe() : "process group per task, limits sampled";
+    loop = new ChildLoop(usePidfd, cgroups);
     thread = new Thread(loop, THREAD_NAME);
     thread.setDaemon(true); // close() is the orderly way out; a forgotten one must not pin the JVM
     thread.start();
@@ -76,7 +108,17 @@ public final class ProcessSupervisor implements AutoCloseable {
    * @return how many processes were killed
    */
   public static int killOrphansOfDeadWorkers() {
-    return OrphanSweeper.sweep();
+    return OrphanSweeper.sweep() + Cgroups.sweepStale();
+  }
+
+  /** The backend in use: {@link Containment#CGROUP} or {@link Containment#PROCESS_GROUP}, never AUTO. */
+  public Containment containment() {
+    return containment;
+  }
+
+  /** The backend in words, for logs and telemetry (which hierarchies, which limits the kernel enforces). */
+  public String containmentDetail() {
+    return containmentDetail;
   }
 
   /** Tasks accepted by {@link #start} whose result has not completed yet (queued or running). */

@@ -37,6 +37,7 @@ final class Spawner implements AutoCloseable {
   }
 
   private static final String FALLBACK_PATH = "/bin:/usr/bin";
+  static final String SHELL = "/bin/sh";
 
   private final Memory attr = new Memory(SPAWN_STRUCT_BYTES);
   private final Memory actions = new Memory(SPAWN_STRUCT_BYTES);
@@ -51,9 +52,19 @@ final class Spawner implements AutoCloseable {
     allSignals.setMemory(0, SIGSET_BYTES, (byte) 0xff);
   }
 
-  Spawned spawn(List<String> argv, Map<String, String> env, String cwd) throws SpawnException {
+  /**
+   * @param joinScript shell lines the child runs first, before the task's command (to join its
+   *     cgroup), or null; with it the child starts as {@code /bin/sh}, which then runs the
+   *     command in place ({@code sh -c}) or execs the argument vector
+   */
+  Spawned spawn(List<String> argv, Map<String, String> env, String cwd, String joinScript)
+      throws SpawnException {
     validate(argv, env, cwd);
     String exe = resolveExecutable(argv.get(0), env.get("PATH"), cwd);
+    if (joinScript != null) {
+      argv = joined(argv, exe, cwd, joinScript);
+      exe = SHELL;
+    }
     int[] out = openPipe("stdout");
     int[] err;
     try {
@@ -78,6 +89,26 @@ final class Spawner implements AutoCloseable {
     } finally {
       closeAll(out[1], err[1]); // the child holds its own copies of the write ends
     }
+  }
+
+  /**
+   * The argument vector that joins first: a shell command gets the join lines in front of it (no
+   * extra exec); an argument vector runs through {@code sh -c 'join; exec "$@"'} with its
+   * executable already resolved, so a missing or unusable one still fails the spawn.
+   */
+  static List<String> joined(List<String> argv, String exe, String cwd, String joinScript)
+      throws SpawnException {
+    if (argv.size() == 3 && argv.get(0).equals(SHELL) && argv.get(1).equals("-c")) {
+      return List.of(SHELL, "-c", joinScript + argv.get(2));
+    }
+    Path file = Path.of(cwd != null ? cwd : ".").resolve(exe);
+    if (!Files.isRegularFile(file) || !Files.isExecutable(file)) {
+      throw new SpawnException("executable " + exe + ": " + strerror(Files.exists(file) ? EACCES : ENOENT));
+    }
+    List<String> wrapped = new ArrayList<>(argv.size() + 4);
+    wrapped.addAll(List.of(SHELL, "-c", joinScript + "exec \"$@\"", "fleetrun-join", exe));
+    wrapped.addAll(argv.subList(1, argv.size()));
+    return wrapped;
   }
 
   /** Returns posix_spawn's result (0 or the errno of a failed chdir/exec). */

@@ -10,8 +10,9 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>One deadline per child drives everything: while it runs, its timeout starts the stop
  * sequence (cause "timeout"); once stopping, the kill deadline (SIGTERM + grace) sends SIGKILL to
- * the group; after its exit, the drain deadline cuts off pipes held by escapees. The memory guard
- * starts the same sequence with cause "memory" ({@link GroupGuard}).
+ * the group (and, with the cgroup backend, the task's whole cgroup at once); after its exit, the
+ * drain deadline cuts off pipes held by escapees. The memory and pids guard starts the same
+ * sequence with cause "memory" or "pids" ({@link GroupGuard}).
  */
 final class StopSequence {
   private final Deadlines deadlines;
@@ -36,8 +37,21 @@ final class StopSequence {
       escalate(c);
       return;
     }
-    ProcessGroups.signal(c.pid(), SIGTERM);
+    signalTree(c, SIGTERM);
     deadlines.schedule(c, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(graceMs));
+  }
+
+  /**
+   * The group at once (a fork racing a group signal is restarted, so no member is missed), then
+   * with the cgroup backend each process of the task that left the group (setsid, setpgid).
+   */
+  private static void signalTree(Child c, int signal) {
+    ProcessGroups.signal(c.pid(), signal);
+    if (c.cgroup != null) {
+      for (int pid : c.cgroup.members()) {
+        ProcStat.of(pid).filter(p -> p.pgrp() != c.pid()).ifPresent(p -> LibC.kill(pid, signal));
+      }
+    }
   }
 
   /** Runs the action of every deadline that has passed. */
@@ -56,6 +70,9 @@ final class StopSequence {
 
   private void escalate(Child c) {
     ProcessGroups.signal(c.pid(), SIGKILL);
+    if (c.cgroup != null) {
+      c.cgroup.kill();
+    }
     c.escalated = true;
     deadlines.cancel(c);
   }

@@ -18,6 +18,33 @@ final class Procs {
 
   private Procs() {}
 
+  /**
+   * Task cgroup directories of this JVM's supervisors still present, in every hierarchy (none
+   * may outlive its task). Empty where this process has no cgroups.
+   */
+  static List<Path> taskCgroupsLeft() {
+    try {
+      CgroupPaths own = CgroupPaths.ofSelf();
+      String prefix = Cgroups.BASE_PREFIX + OrphanSweeper.SELF.replace(':', '-') + "-";
+      List<Path> left = new java.util.ArrayList<>();
+      for (Path dir : new Path[] {own.unified(), own.memory(), own.pids()}) {
+        if (dir == null || !Files.isDirectory(dir)) {
+          continue;
+        }
+        try (Stream<Path> bases = Files.list(dir)) {
+          for (Path base : bases.filter(b -> b.getFileName().toString().startsWith(prefix)).toList()) {
+            try (Stream<Path> tasks = Files.list(base)) {
+              tasks.filter(t -> t.getFileName().toString().startsWith("task-")).forEach(left::add);
+            }
+          }
+        }
+      }
+      return left;
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** Pids of live (non-zombie) processes whose command line contains {@code fragment}. */
   static List<Integer> matching(String fragment) {
     return ProcStat.all().stream()

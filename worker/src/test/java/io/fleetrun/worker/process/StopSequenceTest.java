@@ -108,7 +108,7 @@ class StopSequenceTest extends SupervisedTest {
 
   @Test
   void closeStopsEveryChildAndRefusesNewOnes() {
-    ProcessSupervisor own = new ProcessSupervisor();
+    ProcessSupervisor own = new ProcessSupervisor(Tasks.containment());
     List<ChildHandle> handles = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
       handles.add(own.start(sh("sleep 714"), null));

@@ -1,6 +1,9 @@
 package io.fleetrun.worker.process;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import io.fleetrun.common.testing.LeakGuard;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -9,7 +12,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * One supervisor per test class, opened before the leak guard's first snapshot (its loop thread
  * and epoll fds live as long as the class) and closed after; every test must leave no zombie
- * child and nothing the {@link LeakGuard} sees.
+ * child, no task cgroup and nothing the {@link LeakGuard} sees.
  */
 @ExtendWith(LeakGuard.class)
 abstract class SupervisedTest {
@@ -17,7 +20,7 @@ abstract class SupervisedTest {
 
   @BeforeAll
   static void openSupervisor() {
-    supervisor = new ProcessSupervisor();
+    supervisor = new ProcessSupervisor(Tasks.containment());
   }
 
   @AfterAll
@@ -25,8 +28,18 @@ abstract class SupervisedTest {
     supervisor.close();
   }
 
+  /** True when this run's supervisor holds each task in a cgroup. */
+  static boolean cgroups() {
+    return supervisor.containment() == Containment.CGROUP;
+  }
+
   @AfterEach
   void noZombieChildren() {
     Procs.assertNoZombieChildren();
+  }
+
+  @AfterEach
+  void noTaskCgroupLeft() {
+    assertEquals(List.of(), Procs.taskCgroupsLeft(), "task cgroups left behind");
   }
 }

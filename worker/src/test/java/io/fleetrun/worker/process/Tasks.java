@@ -18,6 +18,15 @@ final class Tasks {
 
   private Tasks() {}
 
+  /**
+   * The backend the supervisor tests run with: system property {@code fleetrun.containment}
+   * (auto, cgroup, pgroup; default auto). The build runs the supervisor tests once with auto
+   * (cgroup on a host that allows it) and once with pgroup, so both backends pass every case.
+   */
+  static Containment containment() {
+    return Containment.parse(System.getProperty("fleetrun.containment", "auto"));
+  }
+
   /** {@code /bin/sh -c cmd} with a 30 s timeout, 2 s grace and 1 MiB output limit. */
   static TaskSpec sh(String cmd) {
     return sh(cmd, 30_000, 2_000, MIB);

@@ -1,0 +1,107 @@
+package io.fleetrun.worker.process;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.fleetrun.common.testing.LeakGuard;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** Finding this process's cgroups, and cleaning up task cgroups a dead supervisor left. */
+@ExtendWith(LeakGuard.class)
+class CgroupsTest {
+
+  @Test
+  void ownCgroupDirectoriesAreMappedThroughTheirMounts() {
+    List<String> cgroup = List.of(
+        "8:pids:/", "4:memory:/sandbox/abc", "2:cpu,cpuacct:/", "0::/");
+    List<String> mounts = List.of(
+        "31 23 0:28 / /sys/fs/cgroup rw,relatime - tmpfs tmpfs rw,mode=755",
+        "35 31 0:31 / /sys/fs/cgroup/memory rw,relatime shared:9 - cgroup cgroup rw,memory",
+        "39 31 0:35 / /sys/fs/cgroup/pids rw,relatime - cgroup cgroup rw,pids",
+        "41 31 0:37 / /sys/fs/cgroup/unified rw,relatime - cgroup2 cgroup2 rw");
+
+    CgroupPaths p = CgroupPaths.parse(cgroup, mounts);
+
+    assertEquals(Path.of("/sys/fs/cgroup/unified"), p.unified());
+    assertEquals(Path.of("/sys/fs/cgroup/memory/sandbox/abc"), p.memory());
+    assertEquals(Path.of("/sys/fs/cgroup/pids"), p.pids());
+  }
+
+  @Test
+  void aPureV2HostHasNoV1Directories() {
+    CgroupPaths p = CgroupPaths.parse(List.of("0::/system.slice/worker.service"),
+        List.of("25 1 0:24 / /sys/fs/cgroup rw,nosuid - cgroup2 cgroup2 rw,nsdelegate"));
+
+    assertEquals(Path.of("/sys/fs/cgroup/system.slice/worker.service"), p.unified());
+    assertNull(p.memory());
+    assertNull(p.pids());
+  }
+
+  @Test
+  void aMountOfASubtreeIsResolvedRelativeToItsRoot() {
+    CgroupPaths p = CgroupPaths.parse(List.of("0::/kubepods/pod1/c1"),
+        List.of("25 1 0:24 /kubepods/pod1 /sys/fs/cgroup rw - cgroup2 cgroup2 rw"));
+
+    assertEquals(Path.of("/sys/fs/cgroup/c1"), p.unified());
+  }
+
+  @Test
+  void staleTaskCgroupOfADeadSupervisorIsKilledAndRemoved() throws Exception {
+    Path own = assumeCgroupV2();
+    Path base = own.resolve(Cgroups.BASE_PREFIX + "999999-1-1"); // no process has that pid:starttime
+    Path task = Files.createDirectories(base.resolve("task-1"));
+    // a process in its own session inside the stale cgroup, as a crashed worker's task would be
+    Process p = new ProcessBuilder("setsid", "sh", "-c",
+        "echo $$ > " + task.resolve("cgroup.procs") + " && exec sleep 764").start();
+    try {
+      awaitMember(task);
+      assertTrue(Cgroups.sweepStale() >= 1, "the stale task's process was counted");
+      assertTrue(p.waitFor(5, TimeUnit.SECONDS), "the stale task's process was killed");
+      assertEquals(128 + 9, p.exitValue());
+      assertFalse(Files.exists(base), "the stale base directory was removed");
+    } finally {
+      p.destroyForcibly().waitFor();
+      p.getInputStream().close();
+      p.getErrorStream().close();
+      p.getOutputStream().close();
+      Cgroups.deleteQuietly(task);
+      Cgroups.deleteQuietly(base);
+    }
+  }
+
+  @Test
+  void theCgroupsOfALiveSupervisorAreLeftAlone() throws Exception {
+    assumeCgroupV2();
+    try (ProcessSupervisor s = new ProcessSupervisor(Containment.CGROUP)) {
+      ChildHandle h = s.start(Tasks.sh("sleep 765"), null);
+      h.started().get(5, TimeUnit.SECONDS);
+      Cgroups.sweepStale();
+      assertTrue(ProcessHandle.of(h.pid()).map(ProcessHandle::isAlive).orElse(false));
+      h.cancel(StopCause.CANCEL);
+      assertEquals(io.fleetrun.common.wire.Outcome.CANCELLED, Tasks.await(h).outcome());
+    }
+    assertEquals(List.of(), Procs.taskCgroupsLeft(), "task cgroups left behind");
+  }
+
+  private static Path assumeCgroupV2() throws Exception {
+    Path own = CgroupPaths.ofSelf().unified();
+    assumeTrue(own != null && Files.isWritable(own), "no writable cgroup v2 hierarchy here");
+    return own;
+  }
+
+  private static void awaitMember(Path task) throws Exception {
+    long end = System.currentTimeMillis() + 5_000;
+    while (Files.readString(task.resolve("cgroup.procs")).isBlank()) {
+      assertTrue(System.currentTimeMillis() < end, "the process never joined " + task);
+      Thread.sleep(10);
+    }
+  }
+}
