@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -29,9 +30,13 @@ final class Cgroups implements AutoCloseable {
   private static final AtomicLong NEXT_TASK = new AtomicLong();
   private static final AtomicLong NEXT_SUPERVISOR = new AtomicLong();
 
+  /** Empty v2 task cgroups kept for the next task without limits (mkdir and rmdir cost the loop). */
+  static final int POOL_SIZE = 64;
+
   private final Path unified;
   private final Path memory;
   private final Path pids;
+  private final ArrayDeque<TaskCgroup> pool = new ArrayDeque<>(); // loop thread only
 
   private Cgroups(Path unified, Path memory, Path pids) {
     this.unified = unified;
@@ -85,8 +90,15 @@ final class Cgroups implements AutoCloseable {
         + (pids != null ? ", pids limit by cgroup v1" : ", pids limit sampled");
   }
 
-  /** Creates the cgroup(s) of one task, with the kernel limits this host can enforce. */
+  /**
+   * The cgroup(s) of one task, with the kernel limits this host can enforce: a pooled empty one
+   * for a task without limits, else new directories. Loop thread only.
+   */
   TaskCgroup create(Long memoryLimitBytes, Integer pidsLimit) throws IOException {
+    boolean kernelLimits = memoryLimitBytes != null && memory != null || pidsLimit != null && pids != null;
+    if (!kernelLimits && !pool.isEmpty()) {
+      return pool.pop().reused();
+    }
     String name = "task-" + NEXT_TASK.incrementAndGet();
     List<Path> dirs = new ArrayList<>(3);
     try {
@@ -110,9 +122,24 @@ final class Cgroups implements AutoCloseable {
     }
   }
 
-  /** Removes the base directories (each empty once every task cgroup is gone). */
+  /**
+   * Takes back the cgroup of a completed task, which must be empty: kept for reuse when it has
+   * only its v2 directory and the pool has room, else removed. False when it could not be removed.
+   */
+  boolean release(TaskCgroup cgroup) {
+    if (cgroup.reusable() && pool.size() < POOL_SIZE) {
+      pool.push(cgroup);
+      return true;
+    }
+    return cgroup.remove();
+  }
+
+  /** Removes the pooled cgroups and the base directories (each empty once every task cgroup is gone). */
   @Override
   public void close() {
+    while (!pool.isEmpty()) {
+      pool.pop().remove();
+    }
     for (Path base : new Path[] {unified, memory, pids}) {
       if (base != null) {
         deleteQuietly(base);

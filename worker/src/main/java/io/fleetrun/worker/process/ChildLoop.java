@@ -217,7 +217,7 @@ final class ChildLoop implements Runnable {
     } catch (Spawner.SpawnException e) {
       log.debug("task {} did not start: {}", c.spec().taskId(), e.getMessage());
       if (c.cgroup != null) {
-        c.cgroup.remove();
+        cgroups.release(c.cgroup);
       }
       complete(c, c.notStarted(Outcome.SPAWN_FAILED, null, e.getMessage()));
       return;
@@ -327,7 +327,7 @@ final class ChildLoop implements Runnable {
     if (cpu != null) {
       c.treeCpu(cpu);
     }
-    if (!c.cgroup.remove()) {
+    if (!cgroups.release(c.cgroup)) {
       log.warn("cannot remove the cgroup {} of task {}", c.cgroup, c.spec().taskId());
     }
   }

@@ -20,6 +20,10 @@ final class TaskCgroup {
   private final Path memory;
   private final Path pids;
   private long oomKillsSeen;
+  /** False once a kill found the cgroup empty; saves a read per task on the hot path. */
+  private boolean maybePopulated = true;
+  /** cpu.stat user and system ms when this task began: a pooled cgroup's counters run on. */
+  private long[] cpuBase = {0, 0};
 
   TaskCgroup(Path unified, Path memory, Path pids) {
     this.unified = unified;
@@ -79,11 +83,15 @@ final class TaskCgroup {
     if (alive > 0) {
       write(unified.resolve("cgroup.kill"), "1");
     }
+    maybePopulated = alive > 0;
     return alive;
   }
 
   /** True while any process of the task lives. */
   boolean populated() {
+    if (!maybePopulated) {
+      return false; // the kill found it empty: nothing can join an empty cgroup of ours
+    }
     String events = read(unified.resolve("cgroup.events"));
     return events == null ? members().length > 0 : events.contains("populated 1");
   }
@@ -104,15 +112,32 @@ final class TaskCgroup {
     return pids != null && field(read(pids.resolve("pids.events")), "max") > 0;
   }
 
-  /** User and system CPU of every process the task ever ran, in ms ({@code cpu.stat}), or null. */
+  /**
+   * User and system CPU of every process the task ran, in ms ({@code cpu.stat}), or null. Call
+   * once, at the task's end: the reading is also the base of the next task in this cgroup.
+   */
   long[] cpuMillis() {
     String stat = read(unified.resolve("cpu.stat"));
-    if (stat == null) {
-      return null;
-    }
     long user = field(stat, "user_usec");
     long system = field(stat, "system_usec");
-    return user < 0 || system < 0 ? null : new long[] {user / 1000, system / 1000};
+    if (user < 0 || system < 0) {
+      return null;
+    }
+    long[] total = {user / 1000, system / 1000};
+    long[] used = {total[0] - cpuBase[0], total[1] - cpuBase[1]};
+    cpuBase = total;
+    return used;
+  }
+
+  /** This pooled cgroup, ready for its next task. */
+  TaskCgroup reused() {
+    maybePopulated = true;
+    return this;
+  }
+
+  /** Only a v2 directory (no kernel limits to reset): it can serve another task once empty. */
+  boolean reusable() {
+    return memory == null && pids == null;
   }
 
   /** Removes every directory of the task; false while one is still busy (a process not yet gone). */

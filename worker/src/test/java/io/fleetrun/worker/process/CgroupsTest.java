@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.fleetrun.common.testing.LeakGuard;
+import io.fleetrun.common.wire.TaskResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -87,6 +88,22 @@ class CgroupsTest {
       assertTrue(ProcessHandle.of(h.pid()).map(ProcessHandle::isAlive).orElse(false));
       h.cancel(StopCause.CANCEL);
       assertEquals(io.fleetrun.common.wire.Outcome.CANCELLED, Tasks.await(h).outcome());
+    }
+    assertEquals(List.of(), Procs.taskCgroupsLeft(), "task cgroups left behind");
+  }
+
+  @Test
+  void cpuOfTheWholeTreeIsCountedOncePerTaskInAPooledCgroup() throws Exception {
+    assumeCgroupV2();
+    try (ProcessSupervisor s = new ProcessSupervisor(Containment.CGROUP)) {
+      // the busy loop runs in a background child nobody waits for: rusage of the shell misses it
+      TaskResult busy = Tasks.await(s.start(Tasks.sh(
+          "sh -c 'i=0; while [ $i -lt 400000 ]; do i=$((i+1)); done' & sleep 0.1; wait"), null));
+      TaskResult idle = Tasks.await(s.start(Tasks.sh("true"), null));
+
+      assertEquals(io.fleetrun.common.wire.Outcome.SUCCEEDED, busy.outcome(), busy.toString());
+      assertTrue(busy.userCpuMs() + busy.sysCpuMs() >= 100, "busy tree: " + busy);
+      assertTrue(idle.userCpuMs() + idle.sysCpuMs() < 50, "the next task in the pooled cgroup starts from zero: " + idle);
     }
     assertEquals(List.of(), Procs.taskCgroupsLeft(), "task cgroups left behind");
   }

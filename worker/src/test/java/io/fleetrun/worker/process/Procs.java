@@ -19,8 +19,36 @@ final class Procs {
   private Procs() {}
 
   /**
-   * Task cgroup directories of this JVM's supervisors still present, in every hierarchy (none
-   * may outlive its task). Empty where this process has no cgroups.
+   * Task cgroups of this JVM's supervisors that a finished task may not leave: any v1 one (those
+   * carry limits and are removed with their task) and any v2 one with a process in it (empty v2
+   * ones wait in the supervisor's pool for the next task).
+   */
+  static List<Path> taskCgroupsInUse() {
+    return taskCgroupsLeft().stream()
+        .filter(dir -> !dir.startsWith(ownUnified()) || !readOrEmpty(dir.resolve("cgroup.procs")).isBlank())
+        .collect(Collectors.toList());
+  }
+
+  private static Path ownUnified() {
+    try {
+      Path p = CgroupPaths.ofSelf().unified();
+      return p != null ? p : Path.of("/nonexistent");
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static String readOrEmpty(Path file) {
+    try {
+      return Files.readString(file);
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
+  /**
+   * Task cgroup directories of this JVM's supervisors still present, in every hierarchy: none may
+   * outlive a closed supervisor. Empty where this process has no cgroups.
    */
   static List<Path> taskCgroupsLeft() {
     try {

@@ -10,30 +10,36 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Not a test: a quick throughput probe, {@code /bin/true} through the supervisor at a fixed
  * concurrency in a plain loop, next to {@code xargs -P} timed in the same run. Run with
- * {@code java -cp <test classpath> io.fleetrun.worker.process.SpawnThroughput [count]}.
+ * {@code java -cp <test classpath> io.fleetrun.worker.process.SpawnThroughput [count [auto|cgroup|pgroup]]}.
+ * Both task forms are timed: {@code argv [/bin/true]} and {@code cmd "true"} (through /bin/sh,
+ * where the cgroup backend joins without an extra exec), against {@code xargs -P -I{} sh -c true}.
  */
 public final class SpawnThroughput {
   private SpawnThroughput() {}
 
   public static void main(String[] args) throws Exception {
     int count = args.length > 0 ? Integer.parseInt(args[0]) : 2000;
-    try (ProcessSupervisor supervisor = new ProcessSupervisor()) {
-      run(supervisor, 8, 500); // warm-up: JIT, JNA
-      for (int p : new int[] {8, 22}) {
-        double rate = run(supervisor, p, count);
-        System.out.printf("supervisor P=%d: %.0f /bin/true per second (%d threads in the JVM)%n", p, rate, Procs.threads());
-        System.out.printf("xargs      P=%d: %.0f /bin/true per second%n", p, xargs(p, count));
+    Containment containment = Containment.parse(args.length > 1 ? args[1] : "auto");
+    try (ProcessSupervisor supervisor = new ProcessSupervisor(containment)) {
+      System.out.println("containment: " + supervisor.containmentDetail());
+      run(supervisor, 8, 500, false); // warm-up: JIT, JNA
+      for (int p : new int[] {1, 8, 22}) {
+        double argv = run(supervisor, p, count, false);
+        double shell = run(supervisor, p, count, true);
+        System.out.printf("P=%2d  supervisor argv /bin/true %5.0f/s   sh -c true %5.0f/s   xargs sh -c true %5.0f/s"
+            + "   (%d threads in the JVM)%n", p, argv, shell, xargs(p, count), Procs.threads());
       }
     }
   }
 
-  private static double run(ProcessSupervisor supervisor, int concurrency, int count) throws Exception {
+  private static double run(ProcessSupervisor supervisor, int concurrency, int count, boolean shell)
+      throws Exception {
     Semaphore slots = new Semaphore(concurrency);
     AtomicInteger failed = new AtomicInteger();
     long t0 = System.nanoTime();
     for (int i = 0; i < count; i++) {
       slots.acquire();
-      TaskSpec spec = Tasks.argv(List.of("/bin/true"), null);
+      TaskSpec spec = shell ? Tasks.sh("true") : Tasks.argv(List.of("/bin/true"), null);
       supervisor.start(spec, null).result().whenComplete((r, e) -> {
         if (e != null || r.outcome() != Outcome.SUCCEEDED) {
           failed.incrementAndGet();
@@ -52,7 +58,7 @@ public final class SpawnThroughput {
   private static double xargs(int concurrency, int count) throws Exception {
     long t0 = System.nanoTime();
     Process p = new ProcessBuilder("/bin/sh", "-c",
-        "seq " + count + " | xargs -P " + concurrency + " -I{} /bin/true").inheritIO().start();
+        "seq " + count + " | xargs -P " + concurrency + " -I{} sh -c true").inheritIO().start();
     if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
       throw new IllegalStateException("xargs failed");
     }

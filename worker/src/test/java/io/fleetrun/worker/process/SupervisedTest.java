@@ -26,6 +26,7 @@ abstract class SupervisedTest {
   @AfterAll
   static void closeSupervisor() {
     supervisor.close();
+    assertEquals(List.of(), Procs.taskCgroupsLeft(), "task cgroups left after the supervisor closed");
   }
 
   /** True when this run's supervisor holds each task in a cgroup. */
@@ -40,6 +41,6 @@ abstract class SupervisedTest {
 
   @AfterEach
   void noTaskCgroupLeft() {
-    assertEquals(List.of(), Procs.taskCgroupsLeft(), "task cgroups left behind");
+    assertEquals(List.of(), Procs.taskCgroupsInUse(), "task cgroups left behind");
   }
 }
