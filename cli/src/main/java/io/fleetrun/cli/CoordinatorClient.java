@@ -95,12 +95,17 @@ final class CoordinatorClient {
     JsonNode body = parse(resp.body());
     if (resp.statusCode() != expected) {
       String msg = body != null && body.hasNonNull("error") ? body.get("error").asText() : new String(resp.body(), StandardCharsets.UTF_8);
-      String field = body != null && body.hasNonNull("field") ? " (field " + body.get("field").asText() + ")" : "";
-      String text = "coordinator answered " + resp.statusCode() + ": " + msg + field;
+      String field = body != null && body.hasNonNull("field") ? body.get("field").asText() : null;
+      String text = "coordinator answered " + resp.statusCode() + ": " + describe(msg, field);
       // a 4xx is the user's input (a bad batch, an unknown id, a missing token), not a failure
       throw resp.statusCode() >= 400 && resp.statusCode() < 500 ? CliException.usage(text) : new CliException(text);
     }
     return body;
+  }
+
+  /** An API error for people: the message, and the field when the message does not name it already. */
+  static String describe(String message, String field) {
+    return field == null || message.contains(field) ? message : message + " (field " + field + ")";
   }
 
   private static JsonNode parse(byte[] bytes) {

@@ -23,7 +23,8 @@ import picocli.CommandLine.Command;
       "0:every task succeeded (or the role stopped cleanly)",
       "1:some task did not succeed",
       "2:bad usage or bad input (options, batch file, unknown batch)",
-      "3:fleetrun itself failed (broker, coordinator, network)"
+      "3:fleetrun itself failed (broker, coordinator, network)",
+      "130:interrupted (Ctrl-C)"
     })
 public final class Fleetrun {
   public static final int EXIT_TASKS_FAILED = 1;

@@ -1,6 +1,8 @@
 package io.fleetrun.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.fleetrun.coordinator.ApiException;
+import io.fleetrun.coordinator.BatchCheck;
 import io.fleetrun.worker.WorkerConfig;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -15,8 +17,8 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "local", mixinStandardHelpOptions = true,
     description = {"Run a batch on this machine, broker and all, and exit 0 only if every task succeeded.",
-        "Starts a Kafka broker (its own JVM), a coordinator and worker(s), submits FILE, shows",
-        "progress, then prints a summary with the stderr tails of the tasks that did not succeed."})
+        "Starts a Kafka broker (its own JVM), a coordinator and worker(s), submits FILE, shows progress, "
+            + "then prints a summary with the stderr tails of the tasks that did not succeed."})
 final class LocalCommand implements Callable<Integer> {
   @Parameters(paramLabel = "FILE", description = "Batch file: JSON, or one shell command per line (- for stdin).")
   Path file;
@@ -53,6 +55,12 @@ final class LocalCommand implements Callable<Integer> {
     }
     // everything the user can get wrong fails here, before a broker starts
     BatchFile batch = BatchFile.read(file);
+    String batchName = name != null ? name : batch.name();
+    try {
+      BatchCheck.check(batch.body(), batch.json(), batchName);
+    } catch (ApiException e) {
+      throw CliException.usage("batch file " + file + ": " + CoordinatorClient.describe(e.getMessage(), e.field()));
+    }
     watch.checkJoblogWritable();
     int cap = maxChildren != null ? maxChildren
         : WorkerConfig.defaultCap(Runtime.getRuntime().availableProcessors(), threshold);
@@ -63,7 +71,7 @@ final class LocalCommand implements Callable<Integer> {
       System.out.printf("cluster up in %.1fs: coordinator %s, broker %s, cap %d per worker%n",
           (System.currentTimeMillis() - t0) / 1000.0, cluster.coordinatorUrl(), cluster.bootstrap(), cluster.cap());
       CoordinatorClient client = new CoordinatorClient(cluster.coordinatorUrl(), null);
-      JsonNode accepted = client.submit(batch.body(), batch.json(), name != null ? name : batch.name());
+      JsonNode accepted = client.submit(batch.body(), batch.json(), batchName);
       String id = accepted.path("batchId").asText();
       System.out.println("batch " + id + ": " + accepted.path("taskCount").asLong() + " tasks");
       int code;

@@ -67,6 +67,26 @@ class LocalCommandTest {
   }
 
   @Test
+  void aBadBatchFileIsRefusedBeforeAnyBrokerStarts() throws Exception {
+    Path bad = Files.writeString(tmp.resolve("bad.json"),
+        "{\"tasks\": [{\"cmd\": \"true\"}, {\"cmd\": \"true\", \"timeoutMs\": -5}]}");
+    PrintStream savedErr = System.err;
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    Run r;
+    try {
+      r = run("local", bad.toString());
+    } finally {
+      System.setErr(savedErr);
+    }
+    String message = err.toString(StandardCharsets.UTF_8);
+    assertEquals(Fleetrun.EXIT_USAGE, r.code(), message);
+    assertTrue(message.contains("tasks[1].timeoutMs"), message);
+    assertEquals(1, message.split("tasks\\[1\\]\\.timeoutMs", -1).length - 1, "the field is named once: " + message);
+    assertTrue(!r.out().contains("starting broker"), "no broker was started: " + r.out());
+  }
+
+  @Test
   void refusesACapAtTheThresholdWithAClearMessage() {
     PrintStream savedErr = System.err;
     ByteArrayOutputStream err = new ByteArrayOutputStream();
