@@ -60,7 +60,7 @@ final class LocalCluster implements AutoCloseable {
     }
     Vertx vertx = Vertx.vertx();
     try {
-      WorkerConfig wc = new WorkerConfig(broker.bootstrap(), null, null, cap, threshold, 0, -1, null).validate();
+      WorkerConfig wc = new WorkerConfig(broker.bootstrap(), null, null, cap, threshold, 0, -1, null, 0).validate();
       CoordinatorVerticle coordinator = new CoordinatorVerticle(CoordinatorConfig.local(broker.bootstrap(), port));
       vertx.deployVerticle(coordinator).await(90, TimeUnit.SECONDS);
       for (int i = 1; i <= workers; i++) {

@@ -64,7 +64,7 @@ final class LocalCommand implements Callable<Integer> {
     watch.checkJoblogWritable();
     int cap = maxChildren != null ? maxChildren
         : WorkerConfig.defaultCap(Runtime.getRuntime().availableProcessors(), threshold);
-    new WorkerConfig("127.0.0.1:0", "check", "check", cap, threshold, 0, -1, null).validate();
+    new WorkerConfig("127.0.0.1:0", "check", "check", cap, threshold, 0, -1, null, 0).validate();
     long t0 = System.currentTimeMillis();
     System.out.println("starting broker, coordinator and " + workers + " worker(s)...");
     try (LocalCluster cluster = LocalCluster.start(dataDir, port, workers, cap, threshold)) {

@@ -46,9 +46,15 @@ final class WorkerOptions {
           + " host allows it, else pgroup; default). The worker logs which one it uses.")
   Containment containment;
 
+  @Option(names = "--unhealthy-after", paramLabel = "N", defaultValue = "5",
+      description = "After N spawns in a row fail for a reason of this host (no fds, memory, process slots or cgroup),"
+          + " leave the group so tasks go to healthy workers, and rejoin once a probe spawn works (default ${DEFAULT-VALUE}).")
+  int unhealthyAfter;
+
   WorkerConfig config() {
     int cap = maxChildren != null ? maxChildren
         : WorkerConfig.defaultCap(Runtime.getRuntime().availableProcessors(), threshold);
-    return new WorkerConfig(bootstrap, workerId, null, cap, threshold, prefetch, minFreeMemory, containment).validate();
+    return new WorkerConfig(bootstrap, workerId, null, cap, threshold, prefetch, minFreeMemory, containment,
+        unhealthyAfter).validate();
   }
 }

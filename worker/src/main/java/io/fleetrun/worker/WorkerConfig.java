@@ -27,14 +27,21 @@ import java.util.Objects;
  *     default, null) takes a cgroup per task where the host allows it (every descendant killed,
  *     setsid or not; kernel-enforced memory and pids limits where the v1 controllers exist),
  *     else a process group per task; {@code cgroup} refuses to start without cgroups
+ * @param unhealthyAfter after this many spawns in a row fail for a reason of this host (no fds,
+ *     memory, process slots or cgroup; never a task's own bad cwd or missing program) the worker
+ *     leaves the consumer group, so its tasks go to healthy workers, and probes with {@code
+ *     /bin/true} every {@value #PROBE_MS} ms until a spawn works; 0 means the default, {@value
+ *     #DEFAULT_UNHEALTHY_AFTER}. A failed spawn below it is retried here
  */
 public record WorkerConfig(
     String bootstrap, String workerId, String host, int maxChildren, int threshold, int prefetch,
-    long minFreeMemoryBytes, Containment containment) {
+    long minFreeMemoryBytes, Containment containment, int unhealthyAfter) {
 
   public static final int DEFAULT_THRESHOLD = 23;
   public static final int DEFAULT_PREFETCH = 256;
   public static final long DEFAULT_MIN_FREE_MEMORY = 256L * 1024 * 1024;
+  public static final int DEFAULT_UNHEALTHY_AFTER = 5;
+  public static final long PROBE_MS = 2_000;
 
   public WorkerConfig {
     Objects.requireNonNull(bootstrap, "bootstrap");
@@ -43,13 +50,14 @@ public record WorkerConfig(
     prefetch = prefetch <= 0 ? Math.max(DEFAULT_PREFETCH, 4 * maxChildren) : prefetch;
     minFreeMemoryBytes = minFreeMemoryBytes < 0 ? DEFAULT_MIN_FREE_MEMORY : minFreeMemoryBytes;
     containment = containment == null ? Containment.AUTO : containment;
+    unhealthyAfter = unhealthyAfter <= 0 ? DEFAULT_UNHEALTHY_AFTER : unhealthyAfter;
   }
 
   /** A config with every default for the given broker. */
   public static WorkerConfig defaults(String bootstrap) {
     return new WorkerConfig(
         bootstrap, null, null, defaultCap(Runtime.getRuntime().availableProcessors(), DEFAULT_THRESHOLD),
-        DEFAULT_THRESHOLD, 0, -1, Containment.AUTO);
+        DEFAULT_THRESHOLD, 0, -1, Containment.AUTO, 0);
   }
 
   /**
@@ -61,11 +69,18 @@ public record WorkerConfig(
   }
 
   public WorkerConfig withMaxChildren(int cap) {
-    return new WorkerConfig(bootstrap, workerId, host, cap, threshold, 0, minFreeMemoryBytes, containment);
+    return new WorkerConfig(bootstrap, workerId, host, cap, threshold, 0, minFreeMemoryBytes, containment,
+        unhealthyAfter);
   }
 
   public WorkerConfig withWorkerId(String id) {
-    return new WorkerConfig(bootstrap, id, host, maxChildren, threshold, prefetch, minFreeMemoryBytes, containment);
+    return new WorkerConfig(bootstrap, id, host, maxChildren, threshold, prefetch, minFreeMemoryBytes, containment,
+        unhealthyAfter);
+  }
+
+  public WorkerConfig withContainment(Containment c, int failuresBeforeUnhealthy) {
+    return new WorkerConfig(bootstrap, workerId, host, maxChildren, threshold, prefetch, minFreeMemoryBytes, c,
+        failuresBeforeUnhealthy);
   }
 
   /** Throws IllegalArgumentException with a message naming the setting when one is unusable. */

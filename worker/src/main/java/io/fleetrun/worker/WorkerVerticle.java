@@ -3,6 +3,7 @@ package io.fleetrun.worker;
 import io.fleetrun.common.Json;
 import io.fleetrun.common.Topics;
 import io.fleetrun.common.kafka.KafkaClients;
+import io.fleetrun.common.wire.Outcome;
 import io.fleetrun.common.wire.TaskResult;
 import io.fleetrun.common.wire.TaskSpec;
 import io.fleetrun.worker.process.ChildHandle;
@@ -17,6 +18,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.LongSupplier;
@@ -61,6 +63,12 @@ public final class WorkerVerticle extends VerticleBase {
   private boolean paused;
   private boolean commitScheduled;
   private boolean stopping;
+  /** Spawns in a row that failed for a reason of this host; any child that starts resets it. */
+  private int hostSpawnFailures;
+  /** Written on this verticle's context, read by tests from any thread. */
+  private volatile boolean unhealthy;
+  private long probeTimer = -1;
+  private long probes;
 
   private record Pending(TopicPartition tp, long offset, byte[] value) {}
 
@@ -125,7 +133,7 @@ public final class WorkerVerticle extends VerticleBase {
   }
 
   private void launchWhileFree() {
-    while (!stopping && !hostMemory.isShort() && running < config.maxChildren() && !queue.isEmpty()) {
+    while (!stopping && !unhealthy && !hostMemory.isShort() && running < config.maxChildren() && !queue.isEmpty()) {
       launch(queue.poll());
     }
     updatePause();
@@ -152,23 +160,77 @@ public final class WorkerVerticle extends VerticleBase {
     var context = vertx.getOrCreateContext();
     child.started().thenAccept(pid -> {
       if (pid > 0) {
+        context.runOnContext(v -> hostSpawnFailures = 0);
         long at = System.currentTimeMillis();
         context.runOnContext(v -> results.started(spec, at)
             .onFailure(e -> LOG.warn("STARTED event of {} not sent: {}", spec.taskId(), e.toString())));
       }
     });
-    child.result().whenComplete((result, err) -> context.runOnContext(v -> onExit(p, spec, result, err)));
+    child.result().whenComplete((result, err) ->
+        context.runOnContext(v -> onExit(p, spec, result, err, child.spawnFailedOnHost())));
   }
 
-  private void onExit(Pending p, TaskSpec spec, TaskResult result, Throwable err) {
+  private void onExit(Pending p, TaskSpec spec, TaskResult result, Throwable err, boolean hostFault) {
     running--;
     cancellations.ended(spec);
-    if (err != null) {
+    if (err == null && hostFault && !stopping) {
+      onHostSpawnFailure(p, spec, result);
+    } else if (err != null) {
       LOG.error("supervisor failed task {}: {}", spec.taskId(), err.toString());
     } else if (!stopping) {
       report(p, spec, result);
     }
     launchWhileFree();
+  }
+
+  /**
+   * The task did not start for a reason of this host: it is not reported (it may well run
+   * elsewhere) but tried again here, until {@code unhealthyAfter} spawns in a row failed so; then
+   * the worker leaves the group, its partitions and this record go to other workers, and a probe
+   * spawn every {@link WorkerConfig#PROBE_MS} ms tells when this host can spawn again.
+   */
+  private void onHostSpawnFailure(Pending p, TaskSpec spec, TaskResult result) {
+    hostSpawnFailures++;
+    LOG.warn("task {} did not start on this host ({} in a row): {}", spec.taskId(), hostSpawnFailures, result.error());
+    if (hostSpawnFailures < config.unhealthyAfter()) {
+      queue.addFirst(p);
+    } else if (!unhealthy) {
+      unhealthy = true;
+      LOG.error("worker {} is unhealthy: {} spawns in a row failed for a reason of this host; leaving {} so"
+          + " other workers take its tasks, probing every {} ms", config.workerId(), hostSpawnFailures,
+          Topics.WORKER_GROUP, WorkerConfig.PROBE_MS);
+      consumer.unsubscribe().onFailure(this::onConsumerError);
+      probeTimer = vertx.setPeriodic(WorkerConfig.PROBE_MS, id -> probe());
+    }
+  }
+
+  private void probe() {
+    if (stopping || !unhealthy) {
+      return;
+    }
+    TaskSpec spec = new TaskSpec(TaskSpec.VERSION, "fleetrun-probe", config.workerId() + "-probe-" + ++probes, 0, 1,
+        null, List.of("/bin/true"), Map.of(), null, 10_000, 1_000, 1024, null, null,
+        System.currentTimeMillis());
+    var context = vertx.getOrCreateContext();
+    supervisor.start(spec, ProcessSupervisor.defaultBaseEnv()).result().whenComplete((r, e) ->
+        context.runOnContext(v -> {
+          if (e == null && r.outcome() == Outcome.SUCCEEDED && unhealthy && !stopping) {
+            recover();
+          }
+        }));
+  }
+
+  private void recover() {
+    unhealthy = false;
+    hostSpawnFailures = 0;
+    vertx.cancelTimer(probeTimer);
+    LOG.info("worker {} is healthy again: a probe spawn worked; rejoining {}", config.workerId(), Topics.WORKER_GROUP);
+    consumer.subscribe(Topics.TASKS).onFailure(this::onConsumerError);
+  }
+
+  /** True while the worker has left the group after repeated host spawn failures; any thread. */
+  boolean unhealthy() {
+    return unhealthy;
   }
 
   /** Publishes the FINISHED event; the record's offset counts as done once the broker has it. */

@@ -132,7 +132,7 @@ class WorkerVerticleTest extends WorkerTestBase {
   @Test
   void refusesACapAtOrAboveTheThreshold() {
     var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-        () -> new WorkerConfig(bootstrap, "w", "h", 23, 23, 0, -1, null).validate());
+        () -> new WorkerConfig(bootstrap, "w", "h", 23, 23, 0, -1, null, 0).validate());
     assertTrue(e.getMessage().startsWith("max-children: 23 is not below the threshold 23"), e.getMessage());
   }
 }

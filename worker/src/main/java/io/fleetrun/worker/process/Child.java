@@ -28,6 +28,8 @@ final class Child implements ChildHandle {
   private volatile int pid = -1;
   /** First cancel cause, read by the spawn command so a child cancelled in the queue never runs. */
   volatile String cancelRequest;
+  /** Set before the result completes when the spawn failed for a reason of the host. */
+  volatile boolean hostFault;
 
   long id;
   int pidfd = -1;
@@ -79,6 +81,11 @@ final class Child implements ChildHandle {
   @Override
   public CompletableFuture<TaskResult> result() {
     return result;
+  }
+
+  @Override
+  public boolean spawnFailedOnHost() {
+    return hostFault;
   }
 
   @Override

@@ -31,4 +31,11 @@ public interface ChildHandle {
    * no effect once the child has exited.
    */
   void cancel(String cause);
+
+  /**
+   * True when the child did not start for a reason of this host, not of the task (no fds, no
+   * memory or process slots, no cgroup): the result is SPAWN_FAILED, yet the task may well run
+   * elsewhere. Meaningful once {@link #result()} completed.
+   */
+  boolean spawnFailedOnHost();
 }

@@ -219,6 +219,7 @@ final class ChildLoop implements Runnable {
       if (c.cgroup != null) {
         cgroups.release(c.cgroup);
       }
+      c.hostFault = e.hostFault;
       complete(c, c.notStarted(Outcome.SPAWN_FAILED, null, e.getMessage()));
       return;
     }
@@ -247,7 +248,7 @@ final class ChildLoop implements Runnable {
     try {
       return cgroups.create(c.spec().memoryLimitBytes(), c.spec().pidsLimit());
     } catch (java.io.IOException e) {
-      throw new Spawner.SpawnException(e.getMessage());
+      throw new Spawner.SpawnException(e.getMessage(), true);
     }
   }
 

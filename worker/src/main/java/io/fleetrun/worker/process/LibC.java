@@ -20,7 +20,10 @@ final class LibC {
   static final int EINTR = 4;
   static final int ECHILD = 10;
   static final int EAGAIN = 11;
+  static final int ENOMEM = 12;
   static final int EACCES = 13;
+  static final int ENFILE = 23;
+  static final int EMFILE = 24;
   static final int EPERM = 1;
   static final int ENOSYS = 38;
 

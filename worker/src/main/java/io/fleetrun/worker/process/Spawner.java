@@ -27,12 +27,22 @@ final class Spawner implements AutoCloseable {
   /** A running child: its pid and the read ends (non-blocking, close-on-exec) of its pipes. */
   record Spawned(int pid, int stdoutFd, int stderrFd) {}
 
-  /** Why a child could not start; the message is the reason shown to users. */
+  /**
+   * Why a child could not start; the message is the reason shown to users. {@code hostFault}
+   * tells the worker's failures (no fds, no memory, no process slot, no cgroup) from the task's
+   * own (a missing executable, a bad cwd): the same task may well start on another worker.
+   */
   static final class SpawnException extends Exception {
     private static final long serialVersionUID = 1L;
+    final boolean hostFault;
 
     SpawnException(String reason) {
+      this(reason, false);
+    }
+
+    SpawnException(String reason, boolean hostFault) {
       super(reason, null, false, false);
+      this.hostFault = hostFault;
     }
   }
 
@@ -80,7 +90,7 @@ final class Spawner implements AutoCloseable {
       int[] pid = new int[1];
       int rc = spawnWith(pid, path, argvMem, envp, dir, out[1], err[1]);
       if (rc != 0) {
-        throw new SpawnException(describe(rc, exe, cwd));
+        throw new SpawnException(describe(rc, exe, cwd), rc == EAGAIN || rc == ENOMEM || rc == EMFILE || rc == ENFILE);
       }
       return new Spawned(pid[0], out[0], err[0]);
     } catch (SpawnException e) {
@@ -138,7 +148,7 @@ final class Spawner implements AutoCloseable {
   /** The posix_spawn setup calls return an errno (ENOMEM, EBADF), never -1. */
   private static void prepared(int rc) throws SpawnException {
     if (rc != 0) {
-      throw new SpawnException("cannot prepare the spawn: " + strerror(rc));
+      throw new SpawnException("cannot prepare the spawn: " + strerror(rc), true);
     }
   }
 
@@ -146,13 +156,13 @@ final class Spawner implements AutoCloseable {
   private static int[] openPipe(String stream) throws SpawnException {
     int[] fds = new int[2];
     if (pipe2(fds, O_CLOEXEC) != 0) {
-      throw new SpawnException("cannot create the " + stream + " pipe: " + strerror(errno()));
+      throw new SpawnException("cannot create the " + stream + " pipe: " + strerror(errno()), true);
     }
     int flags = fcntl(fds[0], F_GETFL, 0);
     if (flags < 0 || fcntl(fds[0], F_SETFL, flags | O_NONBLOCK) < 0) {
       int e = errno();
       closeAll(fds[0], fds[1]);
-      throw new SpawnException("cannot configure the " + stream + " pipe: " + strerror(e));
+      throw new SpawnException("cannot configure the " + stream + " pipe: " + strerror(e), true);
     }
     return fds;
   }
