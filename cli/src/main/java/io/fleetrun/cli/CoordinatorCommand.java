@@ -1,5 +1,6 @@
 package io.fleetrun.cli;
 
+import io.fleetrun.common.VertxRuntime;
 import io.fleetrun.common.kafka.TopicSetup;
 import io.fleetrun.coordinator.CoordinatorConfig;
 import io.fleetrun.coordinator.CoordinatorVerticle;
@@ -50,7 +51,7 @@ final class CoordinatorCommand implements Callable<Integer> {
     } catch (RuntimeException e) {
       throw new CliException("Kafka at " + bootstrap + ": " + e.getMessage());
     }
-    Vertx vertx = Vertx.vertx();
+    Vertx vertx = VertxRuntime.create();
     CoordinatorVerticle verticle = new CoordinatorVerticle(config);
     try {
       vertx.deployVerticle(verticle).await(120, TimeUnit.SECONDS);

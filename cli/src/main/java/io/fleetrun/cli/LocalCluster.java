@@ -1,5 +1,6 @@
 package io.fleetrun.cli;
 
+import io.fleetrun.common.VertxRuntime;
 import io.fleetrun.common.kafka.EmbeddedBroker;
 import io.fleetrun.coordinator.CoordinatorConfig;
 import io.fleetrun.coordinator.CoordinatorVerticle;
@@ -58,7 +59,7 @@ final class LocalCluster implements AutoCloseable {
       }
       throw new CliException("broker did not start: " + e.getMessage());
     }
-    Vertx vertx = Vertx.vertx();
+    Vertx vertx = VertxRuntime.create();
     try {
       WorkerConfig wc = new WorkerConfig(broker.bootstrap(), null, null, cap, threshold, 0, -1, null, 0).validate();
       CoordinatorVerticle coordinator = new CoordinatorVerticle(CoordinatorConfig.local(broker.bootstrap(), port));

@@ -1,5 +1,6 @@
 package io.fleetrun.cli;
 
+import io.fleetrun.common.VertxRuntime;
 import io.fleetrun.worker.WorkerConfig;
 import io.fleetrun.worker.WorkerVerticle;
 import io.vertx.core.Vertx;
@@ -17,7 +18,7 @@ final class WorkerCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     WorkerConfig config = options.config();
-    Vertx vertx = Vertx.vertx();
+    Vertx vertx = VertxRuntime.create();
     try {
       vertx.deployVerticle(new WorkerVerticle(config)).await(60, TimeUnit.SECONDS);
     } catch (Exception e) {
