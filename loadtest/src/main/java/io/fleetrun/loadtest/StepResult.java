@@ -1,0 +1,34 @@
+package io.fleetrun.loadtest;
+
+import io.fleetrun.loadtest.probe.ResourceSummary;
+import java.util.Map;
+
+/**
+ * Everything measured in one step of a stepped run.
+ *
+ * @param concurrency tasks kept in flight (and, embedded, the worker's cap)
+ * @param tasks tasks that finished in the measured part of the step (warm-up excluded)
+ * @param notSucceeded of those, tasks whose outcome was not SUCCEEDED
+ * @param outcomes every outcome seen, by name
+ * @param wallSeconds first submit to last completion of the measured part
+ * @param submitToStart driver's submit to the worker's start of the child
+ * @param startToEnd the child's run as the worker timed it
+ * @param submitToEnd submit to the worker's end of the task (the latency the knee rule reads)
+ * @param taskCpuMsAvg CPU of a task's whole tree as the worker accounted it, mean
+ * @param resources host and worker figures over the measured part
+ * @param note what the fleet did for this step (e.g. the cap it set)
+ */
+public record StepResult(
+    int concurrency, long tasks, long notSucceeded, Map<String, Long> outcomes, double wallSeconds,
+    double tasksPerSecond, Latencies.Summary submitToStart, Latencies.Summary startToEnd,
+    Latencies.Summary submitToEnd, double taskCpuMsAvg, ResourceSummary resources, String note) {
+
+  public StepResult {
+    outcomes = Map.copyOf(outcomes);
+  }
+
+  /** The p95 of submit-to-end in ms, the latency the knee rule compares. */
+  public double p95() {
+    return submitToEnd.p95();
+  }
+}

@@ -1,0 +1,22 @@
+package io.fleetrun.loadtest.probe;
+
+/**
+ * Reads the worker's process figures: from /proc ({@link ProcProbe}) or from the worker's own
+ * telemetry. Blocking (it reads files); call it from a sampler thread, never an event loop.
+ * Implementations are thread-safe.
+ */
+public interface WorkerProbe {
+  /** The figures now; {@code cpuCores} covers the time since this probe's previous sample. */
+  WorkerSample sample();
+
+  /** Where the figures come from, for reports: e.g. {@code /proc/1234 (this JVM: worker + driver)}. */
+  String source();
+
+  /**
+   * Heap in use right after a full collection, or -1 when this probe cannot collect the worker's
+   * heap (a worker in another JVM). Expensive (a full GC): for the soak's samples only.
+   */
+  default long heapAfterGc() {
+    return -1;
+  }
+}
