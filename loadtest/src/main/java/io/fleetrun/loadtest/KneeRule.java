@@ -31,9 +31,12 @@ public final class KneeRule {
   /** One step as the rule sees it. */
   public record Point(int concurrency, double tasksPerSecond, double p95Ms) {}
 
-  /** Why step {@code concurrency} is or is not the knee, compared with step {@code reference}. */
+  /**
+   * Step {@code concurrency} compared with step {@code reference}: whether it meets the rule, and
+   * why (or why not). The knee is the lowest step that meets it.
+   */
   public record Comparison(int concurrency, Integer reference, double gain, double growth, double laterBest,
-      boolean knee, String reason) {}
+      boolean meetsRule, String reason) {}
 
   /**
    * The verdict.
@@ -67,8 +70,12 @@ public final class KneeRule {
     Integer knee = null;
     for (int i = 0; i < s.size(); i++) {
       Comparison c = compare(s, i);
+      if (c.meetsRule() && knee != null) {
+        c = new Comparison(c.concurrency(), c.reference(), c.gain(), c.growth(), c.laterBest(), true,
+            "meets the rule too (the knee is the lowest step that does)");
+      }
       comparisons.add(c);
-      if (knee == null && c.knee()) {
+      if (knee == null && c.meetsRule()) {
         knee = c.concurrency();
       }
     }
@@ -135,7 +142,7 @@ public final class KneeRule {
           + " step higher, with --allow-over-threshold past it, to find the knee)",
           s.get(s.size() - 1).concurrency(), pct(minGain), pct(minGrowth), cap, threshold);
     }
-    Comparison c = cs.stream().filter(Comparison::knee).findFirst().orElseThrow();
+    Comparison c = cs.stream().filter(Comparison::meetsRule).findFirst().orElseThrow();
     Point p = s.stream().filter(x -> x.concurrency() == knee).findFirst().orElseThrow();
     Point r = s.stream().filter(x -> x.concurrency() == c.reference()).findFirst().orElseThrow();
     return String.format(Locale.ROOT, "knee at concurrency %d: from %d to %d throughput went %.1f -> %.1f tasks/s"

@@ -1,7 +1,9 @@
 package io.fleetrun.loadtest;
 
 import io.fleetrun.loadtest.probe.ResourceSummary;
+import java.util.Collections;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Everything measured in one step of a stepped run.
@@ -9,7 +11,7 @@ import java.util.Map;
  * @param concurrency tasks kept in flight (and, embedded, the worker's cap)
  * @param tasks tasks that finished in the measured part of the step (warm-up excluded)
  * @param notSucceeded of those, tasks whose outcome was not SUCCEEDED
- * @param outcomes every outcome seen, by name
+ * @param outcomes every outcome seen, by name (sorted)
  * @param wallSeconds first submit to last completion of the measured part
  * @param submitToStart driver's submit to the worker's start of the child
  * @param startToEnd the child's run as the worker timed it
@@ -24,7 +26,7 @@ public record StepResult(
     Latencies.Summary submitToEnd, double taskCpuMsAvg, ResourceSummary resources, String note) {
 
   public StepResult {
-    outcomes = Map.copyOf(outcomes);
+    outcomes = Collections.unmodifiableMap(new TreeMap<>(outcomes)); // sorted by name: stable reports
   }
 
   /** The p95 of submit-to-end in ms, the latency the knee rule compares. */

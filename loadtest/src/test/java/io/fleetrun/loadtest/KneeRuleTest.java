@@ -55,7 +55,7 @@ class KneeRuleTest {
         p(32, 305, 150), p(64, 300, 320)), 100);
     assertEquals(16, r.knee());
     KneeRule.Comparison four = r.comparisons().get(2);
-    assertFalse(four.knee());
+    assertFalse(four.meetsRule());
     assertTrue(four.reason().startsWith("a later step reaches 305.0"), four.reason());
   }
 
