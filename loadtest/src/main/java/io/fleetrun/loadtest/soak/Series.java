@@ -1,0 +1,70 @@
+package io.fleetrun.loadtest.soak;
+
+/**
+ * The series a soak watches, each with its tolerance and why. Slopes are per 10,000 tasks and
+ * judged by their lower ~95% bound (slope - 2 standard errors), so noise alone does not fail a
+ * run while any per-task leak (10,000 per 10,000 tasks) fails at once.
+ */
+public enum Series {
+  /**
+   * Open fds of the worker process: at a quiet point every child's pipes and pidfd are closed and
+   * only long-lived fds remain (jars, sockets to Kafka, epoll). 2 per 10k allows a jar opened
+   * late by the class loader; one fd leaked per 5,000 tasks still fails a long soak.
+   */
+  FDS("fds", 2, false, 1),
+  /**
+   * Threads of the worker process: flat by design (one epoll thread serves every child). Pools
+   * that start lazily (Vert.x workers, JIT compiler threads) grow early and stop; the warm-up
+   * excludes most of that, 2 per 10k the rest.
+   */
+  THREADS("threads", 2, false, 1),
+  /**
+   * Resident memory: moves with heap sizing, the JIT's code cache and malloc arenas, so only a
+   * trend above 16 MiB per 10k tasks (~1.7 KB per task) counts as a leak.
+   */
+  RSS("rss", 16 << 20, false, 1 << 20),
+  /**
+   * Heap in use right after a full GC, i.e. live objects: 2 MiB per 10k tasks (~200 bytes per
+   * task, about what one retained map entry with a task id costs).
+   */
+  HEAP_AFTER_GC("heap_after_gc", 2 << 20, false, 1 << 20),
+  /** Zombie children at a quiet point: every child is reaped before its task is reported, so any is a leak. */
+  ZOMBIES("zombies", 0, true, 1),
+  /** Task processes alive at a quiet point: every task's tree is killed before it is reported, so any is a leak. */
+  LIVE_CHILDREN("live_children", 0, true, 1);
+
+  private final String label;
+  private final double tolerancePer10k;
+  private final boolean mustStayZero;
+  private final double unit;
+
+  Series(String label, double tolerancePer10k, boolean mustStayZero, double unit) {
+    this.label = label;
+    this.tolerancePer10k = tolerancePer10k;
+    this.mustStayZero = mustStayZero;
+    this.unit = unit;
+  }
+
+  public String label() {
+    return label;
+  }
+
+  /** Largest growth per 10,000 tasks allowed (in bytes for sizes); for zero series: none. */
+  public double tolerancePer10k() {
+    return tolerancePer10k;
+  }
+
+  /** True for series judged by their values (any sample above 0 fails), not by a slope. */
+  public boolean mustStayZero() {
+    return mustStayZero;
+  }
+
+  /** The unit reports print the series in: 1 for counts, MiB for sizes. */
+  public double unit() {
+    return unit;
+  }
+
+  public String unitName() {
+    return unit == 1 ? "" : " MiB";
+  }
+}
