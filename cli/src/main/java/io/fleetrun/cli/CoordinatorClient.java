@@ -57,6 +57,11 @@ final class CoordinatorClient {
     return send(request("/v1/batches").GET().build(), 200);
   }
 
+  /** The newest {@code limit} batch summaries (1..1000), newest first. */
+  JsonNode newestBatches(int limit) {
+    return send(request("/v1/batches?limit=" + limit).GET().build(), 200);
+  }
+
   JsonNode tasks(String batchId, String state, int offset, int limit) {
     String q = "?offset=" + offset + "&limit=" + limit + (state == null ? "" : "&state=" + enc(state));
     return send(request("/v1/batches/" + enc(batchId) + "/tasks" + q).GET().build(), 200);

@@ -16,7 +16,7 @@ import picocli.CommandLine.Command;
     description = "Runs batches of shell commands on a fleet of workers, through Kafka.",
     subcommands = {
       LocalCommand.class, SubmitCommand.class, StatusCommand.class, CancelCommand.class, BrokerCommand.class,
-      CoordinatorCommand.class, WorkerCommand.class, CommandLine.HelpCommand.class
+      CoordinatorCommand.class, WorkerCommand.class, LoadtestCommand.class, CommandLine.HelpCommand.class
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {

@@ -5,14 +5,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Optional;
-import java.util.function.LongPredicate;
 
 /** The few /proc files the probes read. Every method tolerates a process vanishing mid-read. */
 final class ProcFiles {
   /** USER_HZ: the unit of CPU times in /proc/PID/stat; 100 on every Linux ABI in use. */
   static final double TICKS_PER_SECOND = 100;
   private static final Path PROC = Path.of("/proc");
+  /** The variable by which the worker marks its task processes (worker.process.ChildEnvironment). */
+  static final String MARK = "FLEETRUN_SUPERVISOR";
 
   private ProcFiles() {}
 
@@ -67,9 +69,15 @@ final class ProcFiles {
     }
   }
 
-  /** Children of {@code parent}: {live, zombie} counts, skipping pids {@code skip} accepts. */
-  static int[] children(long parent, LongPredicate skip) {
-    int live = 0;
+  /**
+   * One pass over /proc: {task processes, zombie children} of the worker {@code worker}. A task
+   * process is any process whose environment carries the worker's mark ({@code
+   * FLEETRUN_SUPERVISOR=pid:starttime}, which the worker gives every child and every descendant
+   * inherits), so descendants that left the process group or were re-parented to init count too.
+   */
+  static int[] taskProcessesAndZombies(long worker) {
+    byte[] needle = (MARK + "=" + worker + ":" + startTime(worker)).getBytes(StandardCharsets.US_ASCII);
+    int tasks = 0;
     int zombies = 0;
     try (DirectoryStream<Path> dirs = Files.newDirectoryStream(PROC)) {
       for (Path dir : dirs) {
@@ -77,20 +85,51 @@ final class ProcFiles {
         if (name.isEmpty() || !Character.isDigit(name.charAt(0))) {
           continue;
         }
-        long pid = Long.parseLong(name);
-        Optional<Stat> st = stat(pid);
-        if (st.isPresent() && st.get().ppid() == parent && !skip.test(pid)) {
-          if (st.get().state() == 'Z') {
-            zombies++;
-          } else {
-            live++;
-          }
+        Optional<Stat> st = stat(Long.parseLong(name));
+        if (st.isEmpty()) {
+          continue;
+        }
+        if (st.get().state() == 'Z') {
+          zombies += st.get().ppid() == worker ? 1 : 0;
+        } else if (hasEntry(dir.resolve("environ"), needle)) {
+          tasks++;
         }
       }
     } catch (IOException e) {
       return new int[] {-1, -1};
     }
-    return new int[] {live, zombies};
+    return new int[] {tasks, zombies};
+  }
+
+  /** Field 22 of /proc/PID/stat: start time in ticks since boot (pids are reused, this is not). */
+  static String startTime(long pid) {
+    try {
+      String stat = Files.readString(PROC.resolve(pid + "/stat"), StandardCharsets.UTF_8);
+      return stat.substring(stat.lastIndexOf(')') + 2).split(" ")[19];
+    } catch (IOException | RuntimeException e) {
+      return "?";
+    }
+  }
+
+  /** True when the NUL-separated file holds exactly {@code entry} as one of its entries. */
+  private static boolean hasEntry(Path environ, byte[] entry) {
+    byte[] env;
+    try {
+      env = Files.readAllBytes(environ);
+    } catch (IOException | SecurityException e) {
+      return false; // gone, or not ours to read
+    }
+    for (int start = 0; start < env.length; ) {
+      int end = start;
+      while (end < env.length && env[end] != 0) {
+        end++;
+      }
+      if (end - start == entry.length && Arrays.equals(env, start, end, entry, 0, entry.length)) {
+        return true;
+      }
+      start = end + 1;
+    }
+    return false;
   }
 
   /** Host CPU ticks from the first line of /proc/stat: {busy, total}. */

@@ -6,6 +6,21 @@ package io.fleetrun.loadtest.probe;
  * Implementations are thread-safe.
  */
 public interface WorkerProbe {
+  /** A probe that knows nothing (a remote fleet without a way to see its worker). */
+  static WorkerProbe none(String why) {
+    return new WorkerProbe() {
+      @Override
+      public WorkerSample sample() {
+        return new WorkerSample(System.currentTimeMillis(), Double.NaN, -1, -1, -1, -1, -1, -1);
+      }
+
+      @Override
+      public String source() {
+        return "none: " + why;
+      }
+    };
+  }
+
   /** The figures now; {@code cpuCores} covers the time since this probe's previous sample. */
   WorkerSample sample();
 

@@ -6,7 +6,8 @@ package io.fleetrun.loadtest.probe;
  *
  * @param cpuCores the process's CPU (children excluded) since the probe's previous sample, in
  *     cores (1.0 = one core busy)
- * @param liveChildren children of the worker process that are task processes and not zombies
+ * @param liveChildren live task processes: from /proc, every process carrying the worker's mark
+ *     (whole trees); from telemetry, the worker's running tasks (slots in use)
  * @param zombies children of the worker process in state Z
  */
 public record WorkerSample(

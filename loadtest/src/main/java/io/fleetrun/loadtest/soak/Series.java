@@ -30,8 +30,11 @@ public enum Series {
   HEAP_AFTER_GC("heap_after_gc", 2 << 20, false, 1 << 20),
   /** Zombie children at a quiet point: every child is reaped before its task is reported, so any is a leak. */
   ZOMBIES("zombies", 0, true, 1),
-  /** Task processes alive at a quiet point: every task's tree is killed before it is reported, so any is a leak. */
-  LIVE_CHILDREN("live_children", 0, true, 1);
+  /**
+   * Processes carrying the worker's task mark at a quiet point (descendants that left their
+   * process group included): every task's tree is gone before it is reported, so any is a leak.
+   */
+  TASK_PROCESSES("task_processes", 0, true, 1);
 
   private final String label;
   private final double tolerancePer10k;

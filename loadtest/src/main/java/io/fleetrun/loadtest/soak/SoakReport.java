@@ -45,11 +45,11 @@ public final class SoakReport {
   }
 
   public static String csv(SoakRunner.Result r) {
-    StringBuilder b = new StringBuilder("tasks,at_ms,fds,threads,rss_bytes,heap_after_gc_bytes,zombies,live_children\n");
+    StringBuilder b = new StringBuilder("tasks,at_ms,fds,threads,rss_bytes,heap_after_gc_bytes,zombies,task_processes\n");
     for (SoakSample s : r.samples()) {
       b.append(s.tasks()).append(',').append(s.atMs()).append(',').append(s.fds()).append(',').append(s.threads())
           .append(',').append(s.rssBytes()).append(',').append(s.heapAfterGcBytes()).append(',').append(s.zombies())
-          .append(',').append(s.liveChildren()).append('\n');
+          .append(',').append(s.taskProcesses()).append('\n');
     }
     return b.toString();
   }

@@ -87,8 +87,8 @@ public final class SoakRunner {
 
   private static String progress(long done, long total, SoakSample s, double secs) {
     return String.format(Locale.ROOT, "[%.0fs] %d/%d tasks, %.0f tasks/s: fds %d, threads %d, RSS %.0f MB, heap after GC"
-        + " %s, zombies %d, live children %d", secs, done, total, done / Math.max(secs, 0.001), s.fds(), s.threads(),
+        + " %s, zombies %d, task processes %d", secs, done, total, done / Math.max(secs, 0.001), s.fds(), s.threads(),
         s.rssBytes() / 1048576.0, s.heapAfterGcBytes() < 0 ? "n/a" : String.format(Locale.ROOT, "%.1f MB",
-            s.heapAfterGcBytes() / 1048576.0), s.zombies(), s.liveChildren());
+            s.heapAfterGcBytes() / 1048576.0), s.zombies(), s.taskProcesses());
   }
 }

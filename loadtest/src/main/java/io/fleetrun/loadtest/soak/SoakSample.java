@@ -5,10 +5,10 @@ package io.fleetrun.loadtest.soak;
  * was in flight. Unknown figures are -1.
  *
  * @param heapAfterGcBytes heap in use right after a full collection (live objects only)
- * @param liveChildren task processes still alive although no task is in flight
+ * @param taskProcesses processes carrying the worker's task mark although no task is in flight
  */
 public record SoakSample(long tasks, long atMs, int fds, int threads, long rssBytes, long heapAfterGcBytes,
-    int zombies, int liveChildren) {
+    int zombies, int taskProcesses) {
 
   /** The value of one series in this sample. */
   public double value(Series s) {
@@ -18,7 +18,7 @@ public record SoakSample(long tasks, long atMs, int fds, int threads, long rssBy
       case RSS -> rssBytes;
       case HEAP_AFTER_GC -> heapAfterGcBytes;
       case ZOMBIES -> zombies;
-      case LIVE_CHILDREN -> liveChildren;
+      case TASK_PROCESSES -> taskProcesses;
     };
   }
 }

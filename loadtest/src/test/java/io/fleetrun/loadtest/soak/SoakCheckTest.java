@@ -88,7 +88,7 @@ class SoakCheckTest {
     List<SoakSample> s = samples(t -> new SoakSample(t, t, 120, 44, 150 * MIB, 30 * MIB, t == 7_000 ? 1 : 0,
         t == 15_000 ? 2 : 0));
     List<SoakCheck.Verdict> v = SoakCheck.judge(s, 2_000);
-    assertEquals(List.of("zombies", "live_children"), SoakCheck.failed(v));
+    assertEquals(List.of("zombies", "task_processes"), SoakCheck.failed(v));
     assertEquals("up to 2 at a quiet point (must be 0)", v.get(5).reason());
   }
 
