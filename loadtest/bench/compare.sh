@@ -1,30 +1,35 @@
 #!/usr/bin/env bash
 # compare.sh: the same N tasks at the same concurrency through `xargs -P`, GNU parallel and
 # `fleetrun local`, in one run, runner order rotated per repetition; prints medians and the ratios
-# fleetrun/xargs and fleetrun/parallel of throughput (tasks/s). See loadtest/README.md.
+# fleetrun/xargs and fleetrun/parallel of throughput (tasks/s), then fleetrun's submit-to-start
+# p50/p99 and worker RSS/threads from a closed-loop `fleetrun loadtest steps` run at the same
+# concurrency. See loadtest/README.md.
 #
-#   loadtest/bench/compare.sh [-n N] [-c C] [-r R] [-w true,sleep,cpu] [-o results.csv]
+#   loadtest/bench/compare.sh [-n N] [-c C] [-r R] [-w true,sleep,cpu] [-o results.csv] [-L]
 set -euo pipefail
 
 usage() {
   cat <<'EOF'
-Usage: compare.sh [-n N] [-c C] [-r R] [-w WORKLOADS] [-o FILE]
+Usage: compare.sh [-n N] [-c C] [-r R] [-w WORKLOADS] [-o FILE] [-L]
   -n N          tasks per run (default 2000)
   -c C          concurrency: xargs -P C, parallel -j C, fleetrun --max-children C (default 22)
   -r R          repetitions; runner order rotates each repetition (default 3)
   -w WORKLOADS  comma list of: true, sleep (sleep 0.05), cpu (a shell loop) (default all three)
-  -o FILE       also write the results as CSV
+  -o FILE       also write the results as CSV (and the latency table as FILE minus .csv plus -latency.csv)
+  -L            skip the closed-loop latency run (fleetrun loadtest steps) after the timed runs
 Every runner runs each task as `sh -c CMD`. xargs and parallel are timed around the command
 (date +%s.%N). fleetrun is reported twice: `fleetrun` = first task start to last task end from
 its --joblog; `fleetrun-wall` = the whole `fleetrun local` command (JVM, Kafka broker start,
-submit, run, report, shutdown).
+submit, run, report, shutdown). Then, per workload, `fleetrun loadtest steps --steps C --tasks N`
+keeps exactly C of the same tasks in flight and reports submit-to-start p50/p99 (the path's
+latency without a backlog) and the worker process's peak RSS and threads (from its telemetry).
 EOF
 }
 
-n=2000 c=22 reps=3 workloads=true,sleep,cpu csv=""
-while getopts 'n:c:r:w:o:h' opt; do
+n=2000 c=22 reps=3 workloads=true,sleep,cpu csv="" latency=1
+while getopts 'n:c:r:w:o:Lh' opt; do
   case "$opt" in
-    n) n=$OPTARG ;; c) c=$OPTARG ;; r) reps=$OPTARG ;; w) workloads=$OPTARG ;; o) csv=$OPTARG ;;
+    n) n=$OPTARG ;; c) c=$OPTARG ;; r) reps=$OPTARG ;; w) workloads=$OPTARG ;; o) csv=$OPTARG ;; L) latency=0 ;;
     h) usage; exit 0 ;; *) usage >&2; exit 2 ;;
   esac
 done
@@ -161,10 +166,43 @@ echo "fleetrun-wall: the whole 'fleetrun local' command, including JVM and Kafka
 echo "xargs, parallel: wall time of the whole command."
 [ "$have_parallel" = 1 ] || echo "GNU parallel was not available: its column and row are left out."
 
+# Closed loop at the same concurrency: fleetrun's own latency and worker figures (once per workload).
+lt_rows="$tmp/loadtest.tsv"   # workload tasks/s s2s_p50 s2s_p99 rss_mb threads
+: >"$lt_rows"
+if [ "$latency" = 1 ]; then
+  lt_opts=(--steps "$c" --tasks "$n")
+  [ "$c" -lt 23 ] || lt_opts+=(--allow-over-threshold)
+  for w in "${wl[@]}"; do
+    out="$tmp/loadtest-$w"
+    log "[$w] closed loop: fleetrun loadtest steps --steps $c --tasks $n"
+    sleep 1
+    "$fleetrun" loadtest steps --workload "$(workload_cmd "$w")" "${lt_opts[@]}" --out "$out" >"$tmp/loadtest.log" 2>&1 \
+      || { log "fleetrun loadtest steps failed (exit $?):"; tail -20 "$tmp/loadtest.log" >&2; exit 1; }
+    awk -F, -v w="$w" 'NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
+      { printf "%s\t%.1f\t%s\t%s\t%.0f\t%s\n", w, $h["tasks_per_s"], $h["submit_to_start_p50_ms"],
+          $h["submit_to_start_p99_ms"], $h["worker_rss_max_bytes"] / 1048576, $h["worker_threads_max"] }' \
+      "$out"/steps-*.csv >>"$lt_rows"
+  done
+  echo
+  echo "fleetrun closed loop (fleetrun loadtest steps): exactly $c tasks in flight, $n tasks after a warm-up"
+  printf '%-9s %9s %18s %18s %16s %15s\n' workload tasks/s submit_start_p50 submit_start_p99 worker_rss_MiB worker_threads
+  while IFS=$'\t' read -r w t p50 p99 rss th; do
+    printf '%-9s %9s %15s ms %15s ms %16s %15s\n' "$w" "$t" "$p50" "$p99" "$rss" "$th"
+  done <"$lt_rows"
+  echo "submit->start: the driver's POST to the worker's child running (HTTP, coordinator, Kafka, spawn), no backlog."
+  echo "worker RSS/threads: peak of the worker's telemetry; its JVM also holds the load driver (not the coordinator)."
+fi
+
 if [ -n "$csv" ]; then
   { echo "workload,runner,tasks,concurrency,repetitions,median_s,tasks_per_s,vs_xargs,vs_parallel,runs_s"
     while IFS=$'\t' read -r w r m t vx vp runs; do
       echo "$w,$r,$n,$c,$reps,$m,$t,$vx,$vp,$runs"
     done <"$summary"; } >"$csv"
   echo "CSV written to $csv"
+  if [ -s "$lt_rows" ]; then
+    lcsv="${csv%.csv}-latency.csv"
+    { echo "workload,concurrency,tasks,closed_loop_tasks_per_s,submit_to_start_p50_ms,submit_to_start_p99_ms,worker_rss_max_mib,worker_threads_max"
+      while IFS=$'\t' read -r w t p50 p99 rss th; do echo "$w,$c,$n,$t,$p50,$p99,$rss,$th"; done <"$lt_rows"; } >"$lcsv"
+    echo "CSV written to $lcsv"
+  fi
 fi

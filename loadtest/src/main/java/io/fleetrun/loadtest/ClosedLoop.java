@@ -22,9 +22,17 @@ import java.util.function.LongFunction;
  * are ignored.
  */
 public final class ClosedLoop {
-  /** Called on the driver thread for every first report of a task this loop submitted. */
+  /** Called on the driver thread. */
   public interface Listener {
-    void finished(Completion c, TaskRequest task, long submittedAtMs);
+    /**
+     * The first report of a task this loop submitted.
+     *
+     * @param seenAtMs when the driver received the report (the driver's clock)
+     */
+    void finished(Completion c, TaskRequest task, long submittedAtMs, long seenAtMs);
+
+    /** A batch of {@code tasks} was accepted; the POST took {@code callMs} (its 202 waits for Kafka's acks). */
+    default void submitted(int tasks, long callMs) {}
   }
 
   /**
@@ -93,6 +101,7 @@ public final class ClosedLoop {
         }
         long at = System.currentTimeMillis();
         batches.put(fleet.submit(batchName, tasks), new InFlight(at, tasks));
+        listener.submitted(want, System.currentTimeMillis() - at);
         submitted += want;
         inFlight += want;
       }
@@ -112,7 +121,7 @@ public final class ClosedLoop {
         inFlight--;
         finished++;
         lastProgress = lastEnd = System.nanoTime();
-        listener.finished(c, b.tasks.get(i), b.submittedAtMs);
+        listener.finished(c, b.tasks.get(i), b.submittedAtMs, System.currentTimeMillis());
       }
       if (System.nanoTime() - lastProgress > stallMs * 1_000_000) {
         throw new IllegalStateException("no task finished for " + Units.duration(stallMs) + " with " + inFlight

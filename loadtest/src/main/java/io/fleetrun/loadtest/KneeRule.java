@@ -12,8 +12,8 @@ import java.util.Locale;
  * <p><b>The rule.</b> Steps are ordered by concurrency c with throughput T (tasks/s) and p95
  * submit-to-end latency L (ms, at least 1: the timestamps' resolution). Each step i is compared
  * with its <i>reference</i> step r: the first step with at least {@code span} (2) times its
- * concurrency, or, when there is none, the last step if it has at least 1.5 times it (else step
- * i has no reference and cannot be the knee). Step i is the knee when, for the lowest such i:
+ * concurrency, or, when there is none, the last step if it has at least 1.25 times it (so the
+ * usual 16 and 22 compare; else step i has no reference and cannot be the knee). Step i is the knee when, for the lowest such i:
  * <ol>
  *   <li>throughput gains less than {@code minGain} (10%) from i to r: T_r / T_i - 1 &lt; 0.10;
  *   <li>latency grows more than {@code minGrowth} (50%) from i to r: L_r / L_i - 1 &gt; 0.50; and
@@ -47,6 +47,9 @@ public final class KneeRule {
    * @param comparisons every step's comparison, in order
    */
   public record Result(Integer knee, int recommendedCap, String summary, List<Comparison> comparisons) {}
+
+  /** The least span to the last step when no step is {@code span} times as high. */
+  static final double LAST_STEP_SPAN = 1.25;
 
   private final double minGain;
   private final double minGrowth;
@@ -88,7 +91,7 @@ public final class KneeRule {
     int r = reference(s, i);
     if (r < 0) {
       return new Comparison(p.concurrency(), null, Double.NaN, Double.NaN, Double.NaN, false,
-          "no later step with at least 1.5x its concurrency to compare with");
+          "no later step with at least 1.25x its concurrency to compare with");
     }
     Point ref = s.get(r);
     if (p.tasksPerSecond() <= 0) {
@@ -116,7 +119,7 @@ public final class KneeRule {
       }
     }
     int last = s.size() - 1;
-    return last > i && s.get(last).concurrency() >= 1.5 * c ? last : -1;
+    return last > i && s.get(last).concurrency() >= LAST_STEP_SPAN * c ? last : -1;
   }
 
   private static int recommend(List<Point> s, Integer knee, int threshold) {

@@ -16,14 +16,19 @@ import java.util.TreeMap;
  * @param submitToStart driver's submit to the worker's start of the child
  * @param startToEnd the child's run as the worker timed it
  * @param submitToEnd submit to the worker's end of the task (the latency the knee rule reads)
- * @param taskCpuMsAvg CPU of a task's whole tree as the worker accounted it, mean
+ * @param endToSeen the worker's end of a task to the driver receiving its result (the result path:
+ *     worker, Kafka, driver); with the submit POSTs, what a closed loop adds to each cycle
+ * @param submitCalls duration of each batch POST (the coordinator answers once Kafka acknowledged
+ *     the batch's records); one per refill, not per task
+ * @param taskCpuMsAvg CPU of a task's whole tree as the worker accounted it, mean (-1: unknown)
  * @param resources host and worker figures over the measured part
  * @param note what the fleet did for this step (e.g. the cap it set)
  */
 public record StepResult(
     int concurrency, long tasks, long notSucceeded, Map<String, Long> outcomes, double wallSeconds,
     double tasksPerSecond, Latencies.Summary submitToStart, Latencies.Summary startToEnd,
-    Latencies.Summary submitToEnd, double taskCpuMsAvg, ResourceSummary resources, String note) {
+    Latencies.Summary submitToEnd, Latencies.Summary endToSeen, Latencies.Summary submitCalls, double taskCpuMsAvg,
+    ResourceSummary resources, String note) {
 
   public StepResult {
     outcomes = Collections.unmodifiableMap(new TreeMap<>(outcomes)); // sorted by name: stable reports

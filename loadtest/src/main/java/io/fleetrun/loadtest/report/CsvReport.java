@@ -24,7 +24,8 @@ public final class CsvReport {
         head.add(l + "_" + f + "_ms");
       }
     }
-    head.addAll(List.of("task_cpu_avg_ms", "host_cpu_pct", "worker_cpu_pct", "worker_rss_max_bytes",
+    head.addAll(List.of("end_to_seen_p50_ms", "end_to_seen_p99_ms", "submit_posts", "submit_post_avg_ms",
+        "submit_post_p99_ms", "task_cpu_avg_ms", "host_cpu_pct", "worker_cpu_pct", "worker_rss_max_bytes",
         "worker_heap_max_bytes", "worker_fds_max", "worker_threads_max", "worker_zombies_max", "live_children_avg",
         "live_children_max", "samples", "outcomes", "knee", "note"));
     StringBuilder b = new StringBuilder(String.join(",", head)).append('\n');
@@ -37,7 +38,12 @@ public final class CsvReport {
                 Long.toString(l.max())));
       }
       ResourceSummary res = s.resources();
-      row.addAll(List.of(num(s.taskCpuMsAvg()), num(res.hostCpuPct()), num(res.workerCpuPct()), n(res.rssMaxBytes()),
+      Latencies.Summary seen = s.endToSeen();
+      Latencies.Summary post = s.submitCalls();
+      row.addAll(seen.count() == 0 ? List.of("", "") : List.of(Long.toString(seen.p50()), Long.toString(seen.p99())));
+      row.addAll(post.count() == 0 ? List.of("0", "", "")
+          : List.of(Long.toString(post.count()), num(post.avg()), Long.toString(post.p99())));
+      row.addAll(List.of(s.taskCpuMsAvg() < 0 ? "" : num(s.taskCpuMsAvg()), num(res.hostCpuPct()), num(res.workerCpuPct()), n(res.rssMaxBytes()),
           n(res.heapMaxBytes()), n(res.fdsMax()), n(res.threadsMax()), n(res.zombiesMax()),
           res.childrenAvg() < 0 ? "" : num(res.childrenAvg()), n(res.childrenMax()), Integer.toString(res.samples()),
           quote(s.outcomes().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())

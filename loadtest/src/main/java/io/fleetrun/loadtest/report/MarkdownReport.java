@@ -37,22 +37,31 @@ public final class MarkdownReport {
         + " worker process in % of one core (average over the step); RSS, FDs and threads: the highest sample.\n\n");
     b.append("**").append(r.knee().summary()).append("**\n\n");
     b.append("Rule: the knee is the lowest concurrency c whose throughput gains less than 10% up to the first step"
-        + " with at least 2c (else the last step, if at least 1.5c) while p95 latency grows more than 50%, and that"
+        + " with at least 2c (else the last step, if at least 1.25c) while p95 latency grows more than 50%, and that"
         + " no later step beats by 10% or more.\n\n");
     b.append("| concurrency | compared with | throughput gain | p95 growth | verdict |\n|---:|---:|---:|---:|---|\n");
     r.knee().comparisons().forEach(c -> b.append(String.format(Locale.ROOT, "| %d | %s | %s | %s | %s |%n",
         c.concurrency(), c.reference() == null ? "-" : c.reference(), signed(c.gain()), signed(c.growth()), c.reason())));
     b.append("\n## Every figure\n\n");
     b.append("| concurrency | submit→start p50/p95/p99/max (ms) | start→end p50/p95/p99/max | submit→end p50/p95/p99/max"
-        + " | task CPU (ms) | live children avg/max | zombies | heap (MB) | outcomes |\n");
-    b.append("|---:|---|---|---|---:|---|---:|---:|---|\n");
+        + " | end→seen by driver p50/p99 | POST avg/p99 (count) | task CPU (ms) | live children avg/max | zombies"
+        + " | heap (MB) | outcomes |\n");
+    b.append("|---:|---|---|---|---|---|---:|---|---:|---:|---|\n");
     for (StepResult s : r.steps()) {
       ResourceSummary res = s.resources();
-      b.append(String.format(Locale.ROOT, "| %d | %s | %s | %s | %.1f | %s/%s | %s | %s | %s |%n", s.concurrency(),
-          pcts(s.submitToStart()), pcts(s.startToEnd()), pcts(s.submitToEnd()), s.taskCpuMsAvg(),
+      b.append(String.format(Locale.ROOT, "| %d | %s | %s | %s | %s | %s | %s | %s/%s | %s | %s | %s |%n", s.concurrency(),
+          pcts(s.submitToStart()), pcts(s.startToEnd()), pcts(s.submitToEnd()),
+          s.endToSeen().count() == 0 ? "n/a" : s.endToSeen().p50() + "/" + s.endToSeen().p99(),
+          s.submitCalls().count() == 0 ? "n/a" : String.format(Locale.ROOT, "%.1f/%d (%d)", s.submitCalls().avg(),
+              s.submitCalls().p99(), s.submitCalls().count()),
+          s.taskCpuMsAvg() < 0 ? "n/a" : String.format(Locale.ROOT, "%.1f", s.taskCpuMsAvg()),
           res.childrenAvg() < 0 ? "n/a" : String.format(Locale.ROOT, "%.1f", res.childrenAvg()), count(res.childrenMax()),
           count(res.zombiesMax()), mb(res.heapMaxBytes()), s.outcomes()));
     }
+    b.append("\nsubmit→start: the driver's POST sent to the worker's child running (HTTP, coordinator, Kafka, worker,"
+        + " spawn). end→seen: the worker's end of a task to the driver reading its result from Kafka. POST: one per refill"
+        + " (it carries every task that finished since the previous one). Zombies: the most seen in one sample; a child"
+        + " is a zombie for the moment between its exit and the worker reaping it.\n");
     return b.toString();
   }
 

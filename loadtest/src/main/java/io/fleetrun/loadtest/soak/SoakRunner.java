@@ -59,7 +59,7 @@ public final class SoakRunner {
       long round = Math.min(plan.sampleEvery(), plan.tasks() - done);
       long offset = done;
       ClosedLoop.Run r = loop.run(plan.concurrency(), round, 0, n -> SoakMix.task(offset + n),
-          (c, task, at) -> count(c, task, outcomes, mismatches));
+          (c, task, at, seen) -> count(c, task, outcomes, mismatches));
       done += r.finished();
       samples.add(sample(done));
       if (System.nanoTime() - lastLog > 10_000_000_000L || done == plan.tasks()) {

@@ -25,7 +25,8 @@ class ReportsTest {
     Latencies.Summary l = new Latencies.Summary(100, p95 / 2.0, p95 / 2, p95, p95 + 5, p95 + 10);
     ResourceSummary res = new ResourceSummary(12, 55.5, 31.2, rss, 40L << 20, 120, 44, 0, c * 0.9, c);
     return new StepResult(c, 100, c == 4 ? 1 : 0, c == 4 ? Map.of("SUCCEEDED", 99L, "FAILED", 1L) : Map.of("SUCCEEDED", 100L),
-        100 / tps, tps, l, l, l, 20.5, res, "worker cap " + c);
+        100 / tps, tps, l, l, l, new Latencies.Summary(100, 3, 2, 5, 8, 9), new Latencies.Summary(40, 12.5, 11, 20, 30, 31),
+        20.5, res, "worker cap " + c);
   }
 
   private static StepsReport report() {
@@ -53,11 +54,12 @@ class ReportsTest {
     List<String> lines = CsvReport.render(report()).lines().toList();
     assertEquals(5, lines.size());
     String[] head = lines.get(0).split(",");
-    assertEquals(34, head.length, lines.get(0));
-    assertTrue(lines.stream().allMatch(l -> l.split(",", -1).length == 34), lines.toString());
+    assertEquals(39, head.length, lines.get(0));
+    assertTrue(lines.stream().allMatch(l -> l.split(",", -1).length == 39), lines.toString());
     assertEquals("submit_to_start_p99_ms", head[8]);
     String row4 = lines.get(3);
     assertTrue(row4.startsWith("4,100,1,1.250,80.000,30.000,30,60,65,70,"), row4);
+    assertTrue(row4.contains(",2,8,40,12.500,30,20.500,"), row4);
     assertTrue(row4.endsWith(",FAILED=1;SUCCEEDED=99,0,worker cap 4"), row4);
     assertEquals("a,\"b,c\"", "a," + CsvReport.quote("b,c"));
   }
