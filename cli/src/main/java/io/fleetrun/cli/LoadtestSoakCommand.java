@@ -55,7 +55,10 @@ final class LoadtestSoakCommand implements Callable<Integer> {
       System.out.println(fleet.describe());
       System.out.println(fleet.prepare(concurrency));
       WorkerProbe probe = fleet instanceof EmbeddedFleet ef ? ef.procProbe() : fleet.probe();
-      SoakRunner.Result r = new SoakRunner(new ClosedLoop(fleet, "loadtest soak", 90_000), probe, System.out).run(plan);
+      SoakRunner.Result r;
+      try (ClosedLoop loop = new ClosedLoop(fleet, "loadtest soak", 90_000)) {
+        r = new SoakRunner(loop, probe, System.out).run(plan);
+      }
       List<String> context = new ArrayList<>(target.context(fleet));
       context.set(3, "worker figures: " + probe.source() + ", read at each quiet point");
       System.out.println();

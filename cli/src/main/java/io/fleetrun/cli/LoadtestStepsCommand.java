@@ -96,8 +96,10 @@ final class LoadtestStepsCommand implements Callable<Integer> {
       throws Exception {
     System.out.println(fleet.describe());
     long stallMs = Math.max(60_000, plan.task().timeoutMs() + 30_000);
-    StepRunner runner = new StepRunner(fleet, sampler, new ClosedLoop(fleet, "loadtest " + w.spec(), stallMs), System.out);
-    List<StepResult> results = runner.run(plan);
+    List<StepResult> results;
+    try (ClosedLoop loop = new ClosedLoop(fleet, "loadtest " + w.spec(), stallMs)) {
+      results = new StepRunner(fleet, sampler, loop, System.out).run(plan);
+    }
     KneeRule.Result knee = KneeRule.standard().apply(results.stream()
         .map(s -> new KneeRule.Point(s.concurrency(), s.tasksPerSecond(), s.p95())).toList(), target.threshold);
     List<String> context = new ArrayList<>(target.context(fleet));

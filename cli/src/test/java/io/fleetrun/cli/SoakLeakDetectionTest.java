@@ -145,10 +145,9 @@ class SoakLeakDetectionTest {
     EmbeddedFleet fleet = EmbeddedFleet.start(TestKafka.bootstrap(), 23);
     LeakyFleet leaky = new LeakyFleet(fleet, 40);
     SoakRunner.Result r;
-    try (leaky) {
+    try (leaky; ClosedLoop loop = new ClosedLoop(leaky, "leak test", 90_000)) {
       leaky.prepare(8);
-      SoakRunner runner = new SoakRunner(new ClosedLoop(leaky, "leak test", 90_000), fleet.procProbe(),
-          new PrintStream(log, true, StandardCharsets.UTF_8));
+      SoakRunner runner = new SoakRunner(loop, fleet.procProbe(), new PrintStream(log, true, StandardCharsets.UTF_8));
       r = runner.run(new SoakRunner.Plan(1_000, 8, 50, 200));
     } finally {
       leaky.release();
