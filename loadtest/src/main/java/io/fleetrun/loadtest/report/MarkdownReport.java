@@ -36,12 +36,16 @@ public final class MarkdownReport {
     b.append("Latency: from the driver's submit to the worker's end of the task. CPU: host in % of all cores,"
         + " worker process in % of one core (average over the step); RSS, FDs and threads: the highest sample.\n\n");
     b.append("**").append(r.knee().summary()).append("**\n\n");
-    b.append("Rule: the knee is the lowest concurrency c whose throughput gains less than 10% up to the first step"
-        + " with at least 2c (else the last step, if at least 1.25c) while p95 latency grows more than 50%, and that"
-        + " no later step beats by 10% or more.\n\n");
-    b.append("| concurrency | compared with | throughput gain | p95 growth | verdict |\n|---:|---:|---:|---:|---|\n");
-    r.knee().comparisons().forEach(c -> b.append(String.format(Locale.ROOT, "| %d | %s | %s | %s | %s |%n",
-        c.concurrency(), c.reference() == null ? "-" : c.reference(), signed(c.gain()), signed(c.growth()), c.reason())));
+    b.append("Rule: scaling efficiency e = log(T2/T1) / log(c2/c1) is the share of added concurrency that became"
+        + " throughput (1 = linear). The knee is the lowest concurrency c whose efficiency up to the first step with at"
+        + " least 2c (else the last step, if at least 1.25c) is below 1/3 while p95 latency grows more than 50%, and"
+        + " from which no later step scales at 1/3 or more.\n\n");
+    b.append("| concurrency | compared with | throughput | efficiency | p95 growth | verdict |\n"
+        + "|---:|---:|---:|---:|---:|---|\n");
+    r.knee().comparisons().forEach(c -> b.append(String.format(Locale.ROOT, "| %d | %s | %s | %s | %s | %s |%n",
+        c.concurrency(), c.reference() == null ? "-" : c.reference(), signed(c.gain()),
+        Double.isNaN(c.efficiency()) ? "-" : String.format(Locale.ROOT, "%.2f", c.efficiency()), signed(c.growth()),
+        c.reason())));
     b.append("\n## Every figure\n\n");
     b.append("| concurrency | submit→start p50/p95/p99/max (ms) | start→end p50/p95/p99/max | submit→end p50/p95/p99/max"
         + " | end→seen by driver p50/p99 | POST avg/p99 (count) | task CPU (ms) | live children avg/max | zombies"

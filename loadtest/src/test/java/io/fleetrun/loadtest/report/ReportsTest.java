@@ -45,8 +45,8 @@ class ReportsTest {
     assertTrue(rows.get(0).startsWith("| concurrency | tasks | tasks/s | avg latency (ms) | p95 latency (ms) | host CPU"), rows.get(0));
     assertEquals("| 2 (knee) | 100 | 78.0 | 16.0 | 32 | 56% | 31% | 151 | 120 | 44 |", rows.get(3));
     assertTrue(md.contains("**knee at concurrency 2: from 2 to 4"), md);
-    assertTrue(md.contains("| 2 | 4 | +3% | +88% | knee |"), md);
-    assertTrue(md.contains("| 4 | 8 | +1% | +92% | meets the rule too"), md);
+    assertTrue(md.contains("| 2 | 4 | +3% | 0.04 | +88% | knee |"), md);
+    assertTrue(md.contains("| 4 | 8 | +1% | 0.02 | +92% | meets the rule too"), md);
   }
 
   @Test
