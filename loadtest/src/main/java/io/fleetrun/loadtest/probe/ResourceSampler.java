@@ -32,6 +32,7 @@ public final class ResourceSampler implements AutoCloseable {
   public synchronized void begin() {
     window.clear();
     probe.sample(); // the CPU figure of the next sample covers the window only
+    probe.takeSpawnStats();
     hostAtBegin = HostCpu.read();
     beganAtMs = System.currentTimeMillis();
     open = true;
@@ -41,7 +42,7 @@ public final class ResourceSampler implements AutoCloseable {
   public synchronized ResourceSummary end() {
     window.add(probe.sample());
     open = false;
-    return summarize(window, beganAtMs, HostCpu.read().percentSince(hostAtBegin));
+    return summarize(window, beganAtMs, HostCpu.read().percentSince(hostAtBegin), probe.takeSpawnStats());
   }
 
   private synchronized void tick() {
@@ -54,7 +55,7 @@ public final class ResourceSampler implements AutoCloseable {
    * Sums up samples taken since {@code beganAtMs}; {@code hostCpuPct} is measured apart over the
    * same window. The worker's CPU is the mean of the samples' rates weighted by the time each covers.
    */
-  static ResourceSummary summarize(List<WorkerSample> samples, long beganAtMs, double hostCpuPct) {
+  static ResourceSummary summarize(List<WorkerSample> samples, long beganAtMs, double hostCpuPct, SpawnStats spawn) {
     double cpuSum = 0;
     double cpuMs = 0;
     long previousAt = beganAtMs;
@@ -85,7 +86,7 @@ public final class ResourceSampler implements AutoCloseable {
       }
     }
     return new ResourceSummary(samples.size(), hostCpuPct, cpuMs == 0 ? Double.NaN : 100 * cpuSum / cpuMs, rss, heap,
-        fds, threads, zombies, childrenN == 0 ? -1 : childrenSum / childrenN, childrenMax);
+        fds, threads, zombies, childrenN == 0 ? -1 : childrenSum / childrenN, childrenMax, spawn);
   }
 
   @Override

@@ -20,6 +20,8 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class TelemetryProbe implements WorkerProbe, AutoCloseable {
   private final AtomicReference<WorkerTelemetry> latest = new AtomicReference<>();
+  /** Spawn latency of every message since the last {@link #takeSpawnStats}, merged on arrival. */
+  private final AtomicReference<SpawnStats> spawn = new AtomicReference<>(SpawnStats.NONE);
   private final MessageConsumer<Object> consumer;
   private volatile String workerId;
 
@@ -30,6 +32,8 @@ public final class TelemetryProbe implements WorkerProbe, AutoCloseable {
         WorkerTelemetry t = Json.read(json.toBuffer().getBytes(), WorkerTelemetry.class);
         if (t.workerId().equals(workerId)) {
           latest.set(t);
+          WorkerTelemetry.Percentiles sp = t.spawnLatencyMs();
+          spawn.updateAndGet(w -> w.plus(sp.count(), sp.p50(), sp.p99(), sp.max()));
         }
       }
     });
@@ -63,6 +67,11 @@ public final class TelemetryProbe implements WorkerProbe, AutoCloseable {
     }
     return new WorkerSample(t.sampledAtMs(), t.processCpuCores(), t.rssBytes(), t.heapUsedBytes(), t.openFds(),
         t.threads(), t.zombies(), t.liveChildren());
+  }
+
+  @Override
+  public SpawnStats takeSpawnStats() {
+    return spawn.getAndSet(SpawnStats.NONE);
   }
 
   @Override

@@ -28,6 +28,14 @@ public interface WorkerProbe {
   String source();
 
   /**
+   * The worker's spawn latency (slot taken to child running) over the tasks that started since the
+   * previous call, as the worker reported it; {@link SpawnStats#NONE} when this probe cannot see it.
+   */
+  default SpawnStats takeSpawnStats() {
+    return SpawnStats.NONE;
+  }
+
+  /**
    * Heap in use right after a full collection, or -1 when this probe cannot collect the worker's
    * heap (a worker in another JVM). Expensive (a full GC): for the soak's samples only.
    */

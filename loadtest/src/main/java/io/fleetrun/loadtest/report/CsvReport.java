@@ -27,7 +27,7 @@ public final class CsvReport {
     head.addAll(List.of("end_to_seen_p50_ms", "end_to_seen_p99_ms", "submit_posts", "submit_post_avg_ms",
         "submit_post_p99_ms", "task_cpu_avg_ms", "host_cpu_pct", "worker_cpu_pct", "worker_rss_max_bytes",
         "worker_heap_max_bytes", "worker_fds_max", "worker_threads_max", "worker_zombies_max", "live_children_avg",
-        "live_children_max", "samples", "outcomes", "knee", "note"));
+        "live_children_max", "worker_spawn_p50_ms", "worker_spawn_p99_max_ms", "samples", "outcomes", "knee", "note"));
     StringBuilder b = new StringBuilder(String.join(",", head)).append('\n');
     for (StepResult s : r.steps()) {
       List<String> row = new ArrayList<>(List.of(Integer.toString(s.concurrency()), Long.toString(s.tasks()),
@@ -45,7 +45,9 @@ public final class CsvReport {
           : List.of(Long.toString(post.count()), num(post.avg()), Long.toString(post.p99())));
       row.addAll(List.of(s.taskCpuMsAvg() < 0 ? "" : num(s.taskCpuMsAvg()), num(res.hostCpuPct()), num(res.workerCpuPct()), n(res.rssMaxBytes()),
           n(res.heapMaxBytes()), n(res.fdsMax()), n(res.threadsMax()), n(res.zombiesMax()),
-          res.childrenAvg() < 0 ? "" : num(res.childrenAvg()), n(res.childrenMax()), Integer.toString(res.samples()),
+          res.childrenAvg() < 0 ? "" : num(res.childrenAvg()), n(res.childrenMax()),
+          res.spawn().count() == 0 ? "" : num(res.spawn().p50Ms()), res.spawn().count() == 0 ? "" : num(res.spawn().p99MaxMs()),
+          Integer.toString(res.samples()),
           quote(s.outcomes().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
               .collect(Collectors.joining(";"))),
           r.isKnee(s) ? "1" : "0", quote(s.note())));

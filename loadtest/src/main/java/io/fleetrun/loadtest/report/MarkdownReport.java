@@ -48,13 +48,15 @@ public final class MarkdownReport {
         c.reason())));
     b.append("\n## Every figure\n\n");
     b.append("| concurrency | submit→start p50/p95/p99/max (ms) | start→end p50/p95/p99/max | submit→end p50/p95/p99/max"
-        + " | end→seen by driver p50/p99 | POST avg/p99 (count) | task CPU (ms) | live children avg/max | zombies"
-        + " | heap (MB) | outcomes |\n");
-    b.append("|---:|---|---|---|---|---|---:|---|---:|---:|---|\n");
+        + " | worker spawn p50/p99 | end→seen by driver p50/p99 | POST avg/p99 (count) | task CPU (ms)"
+        + " | live children avg/max | zombies | heap (MB) | outcomes |\n");
+    b.append("|---:|---|---|---|---|---|---|---:|---|---:|---:|---|\n");
     for (StepResult s : r.steps()) {
       ResourceSummary res = s.resources();
-      b.append(String.format(Locale.ROOT, "| %d | %s | %s | %s | %s | %s | %s | %s/%s | %s | %s | %s |%n", s.concurrency(),
-          pcts(s.submitToStart()), pcts(s.startToEnd()), pcts(s.submitToEnd()),
+      b.append(String.format(Locale.ROOT, "| %d | %s | %s | %s | %s | %s | %s | %s | %s/%s | %s | %s | %s |%n",
+          s.concurrency(), pcts(s.submitToStart()), pcts(s.startToEnd()), pcts(s.submitToEnd()),
+          res.spawn().count() == 0 ? "n/a" : String.format(Locale.ROOT, "%.1f/%.1f", res.spawn().p50Ms(),
+              res.spawn().p99MaxMs()),
           s.endToSeen().count() == 0 ? "n/a" : s.endToSeen().p50() + "/" + s.endToSeen().p99(),
           s.submitCalls().count() == 0 ? "n/a" : String.format(Locale.ROOT, "%.1f/%d (%d)", s.submitCalls().avg(),
               s.submitCalls().p99(), s.submitCalls().count()),
@@ -63,7 +65,8 @@ public final class MarkdownReport {
           count(res.zombiesMax()), mb(res.heapMaxBytes()), s.outcomes()));
     }
     b.append("\nsubmit→start: the driver's POST sent to the worker's child running (HTTP, coordinator, Kafka, worker,"
-        + " spawn). end→seen: the worker's end of a task to the driver reading its result from Kafka. POST: one per refill"
+        + " spawn). Worker spawn: the part of it from the worker taking a slot to the child running, from the worker's"
+        + " telemetry (p50: mean of its 250 ms intervals' medians; p99: the highest interval's). end→seen: the worker's end of a task to the driver reading its result from Kafka. POST: one per refill"
         + " (it carries every task that finished since the previous one). Zombies: the most seen in one sample; a child"
         + " is a zombie for the moment between its exit and the worker reaping it.\n");
     return b.toString();

@@ -23,7 +23,8 @@ class ReportsTest {
 
   private static StepResult step(int c, double tps, long p95, long rss) {
     Latencies.Summary l = new Latencies.Summary(100, p95 / 2.0, p95 / 2, p95, p95 + 5, p95 + 10);
-    ResourceSummary res = new ResourceSummary(12, 55.5, 31.2, rss, 40L << 20, 120, 44, 0, c * 0.9, c);
+    ResourceSummary res = new ResourceSummary(12, 55.5, 31.2, rss, 40L << 20, 120, 44, 0, c * 0.9, c,
+        new io.fleetrun.loadtest.probe.SpawnStats(100, 2.5, 6, 7));
     return new StepResult(c, 100, c == 4 ? 1 : 0, c == 4 ? Map.of("SUCCEEDED", 99L, "FAILED", 1L) : Map.of("SUCCEEDED", 100L),
         100 / tps, tps, l, l, l, new Latencies.Summary(100, 3, 2, 5, 8, 9), new Latencies.Summary(40, 12.5, 11, 20, 30, 31),
         20.5, res, "worker cap " + c);
@@ -54,8 +55,8 @@ class ReportsTest {
     List<String> lines = CsvReport.render(report()).lines().toList();
     assertEquals(5, lines.size());
     String[] head = lines.get(0).split(",");
-    assertEquals(39, head.length, lines.get(0));
-    assertTrue(lines.stream().allMatch(l -> l.split(",", -1).length == 39), lines.toString());
+    assertEquals(41, head.length, lines.get(0));
+    assertTrue(lines.stream().allMatch(l -> l.split(",", -1).length == 41), lines.toString());
     assertEquals("submit_to_start_p99_ms", head[8]);
     String row4 = lines.get(3);
     assertTrue(row4.startsWith("4,100,1,1.250,80.000,30.000,30,60,65,70,"), row4);
