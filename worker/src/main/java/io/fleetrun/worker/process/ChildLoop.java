@@ -56,7 +56,10 @@ final class ChildLoop implements Runnable {
   /** Reaped children whose killed cgroup still holds a dying process; checked every {@value #POLL_MS} ms. */
   private final Set<Child> emptying = new LinkedHashSet<>();
   private final Cgroups cgroups;
-  /** The process-group backend's reach past the group; null with cgroups, which reach everything. */
+  /**
+   * The process-group backend's reach past the group, and the reaper of orphans when the worker
+   * runs as PID 1; null otherwise (a cgroup reaches every descendant).
+   */
   private final Subreaper subreaper;
   private final Deadlines deadlines = new Deadlines();
   private final ChildReaper reaper = new ChildReaper(this, deadlines);
@@ -70,7 +73,8 @@ final class ChildLoop implements Runnable {
   ChildLoop(boolean usePidfd, Cgroups cgroups) {
     this.usePidfd = usePidfd;
     this.cgroups = cgroups;
-    this.subreaper = cgroups == null ? Subreaper.enable() : null;
+    // as PID 1 (a container without an init) every orphan comes here: reap them whatever the backend
+    this.subreaper = cgroups == null || ProcessHandle.current().pid() == 1 ? Subreaper.enable() : null;
   }
 
   /** Any thread: queues a command for the loop; false once the loop takes no more commands. */
