@@ -56,7 +56,8 @@ public record FleetReport(
   /**
    * One batch's progress.
    *
-   * @param failed tasks done without success (any outcome but SUCCEEDED)
+   * @param failed tasks done without success (any outcome but SUCCEEDED); {@code
+   *     failedByOutcome} splits them by outcome name (outcomes with none are absent)
    * @param suspect tasks RUNNING on a worker that is DOWN
    * @param tasksPerSecond tasks done per second over the rate window (over the whole run once
    *     finished)
@@ -65,7 +66,7 @@ public record FleetReport(
    */
   public record BatchRow(
       String batchId, String name, String state, int taskCount, int done, int succeeded, int failed,
-      int running, int queued, int suspect, double tasksPerSecond, Long etaMs, Long elapsedMs,
+      Map<String, Integer> failedByOutcome, int running, int queued, int suspect, double tasksPerSecond, Long etaMs, Long elapsedMs,
       Long acceptedAtMs, Long finishedAtMs) {}
 
   /**

@@ -164,8 +164,14 @@ final class FleetView {
       int remaining = Math.max(0, b.taskCount() - b.done());
       eta = rate > 0 ? Math.round(remaining / rate * 1000) : null;
     }
+    Map<String, Integer> failedBy = new TreeMap<>();
+    b.counts().forEach((state, n) -> {
+      if (n > 0 && !state.equals("SUCCEEDED") && !state.equals("RUNNING") && !state.equals("QUEUED")) {
+        failedBy.put(state, n);
+      }
+    });
     return new BatchRow(b.batchId(), b.name(), b.state(), b.taskCount(), b.done(), succeeded,
-        b.done() - succeeded, running, queued, suspect, round(rate), eta, b.elapsedMs(),
+        b.done() - succeeded, failedBy, running, queued, suspect, round(rate), eta, b.elapsedMs(),
         b.acceptedAtMs(), b.finishedAtMs());
   }
 

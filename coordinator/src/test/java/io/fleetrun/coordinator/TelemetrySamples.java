@@ -24,6 +24,6 @@ final class TelemetrySamples {
         succeeded + live, Map.of(Outcome.SUCCEEDED, succeeded), new Percentiles(live, 1.5, 3, 4, 5),
         new Percentiles(live, 40, 90, 120, 130), 2, 0.5 + live / 10.0, 0.7, 8L << 30, 0.05 + live / 100.0,
         (120L << 20) + live * (1L << 20), 40L << 20, 256L << 20, 60 + 3 * live, 44, 0,
-        live * (3L << 20), live * 0.1);
+        live * (3L << 20), live * 0.1, null);
   }
 }

@@ -54,6 +54,17 @@ final class TestCoordinator implements AutoCloseable {
     }
   }
 
+  /** Deploys {@code v} on an existing Vert.x (closed by {@link #close()}). */
+  static TestCoordinator deploy(Vertx vertx, CoordinatorVerticle v, String token) {
+    try {
+      String id = vertx.deployVerticle(v).await(60, TimeUnit.SECONDS);
+      return new TestCoordinator(vertx, v, id, token);
+    } catch (Exception e) {
+      closeQuietly(vertx);
+      throw new AssertionError("coordinator did not start: " + e.getMessage(), e);
+    }
+  }
+
   Reply get(String path) {
     return send(request(path).GET().build());
   }
