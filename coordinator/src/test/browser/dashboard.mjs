@@ -6,9 +6,6 @@
 // Exit 0 with {"ok":true,...} when the page behaved; exit 1 with {"ok":false,"error":...}
 // otherwise. Never downloads a browser: CHROMIUM (default /usr/bin/chromium) is the one used.
 import { chromium } from 'playwright-core';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 
 const [url, screenshot, expectedWorkers, expectedStderr] = process.argv.slice(2);
 if (!url || !screenshot || !expectedWorkers) {
@@ -17,7 +14,6 @@ if (!url || !screenshot || !expectedWorkers) {
 }
 const workers = Number(expectedWorkers);
 const executablePath = process.env.CHROMIUM || '/usr/bin/chromium';
-const profile = mkdtempSync(join(tmpdir(), 'fleetrun-chromium-'));
 const consoleErrors = [];
 const report = { ok: false, url };
 
@@ -46,7 +42,8 @@ try {
     executablePath,
     headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--no-first-run', '--user-data-dir=' + profile],
+      '--disable-component-update', '--disable-sync', '--no-first-run'],
+    // Playwright gives the browser a fresh temporary profile of its own and removes it at close
   });
   const page = await browser.newPage({ viewport: { width: 1440, height: 1000 }, deviceScaleFactor: 1 });
   page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
@@ -99,7 +96,6 @@ try {
   } catch (ignored) { /* the report says what failed */ }
 } finally {
   if (browser) await browser.close();
-  rmSync(profile, { recursive: true, force: true });
 }
 console.log(JSON.stringify(report));
 process.exit(report.ok ? 0 : 1);

@@ -32,6 +32,7 @@
     },
     dur: (ms) => {
       if (ms == null) return '–';
+      if (ms < 1000) return Math.max(0, Math.round(ms)) + 'ms';
       const s = Math.round(ms / 1000);
       if (s < 60) return s + 's';
       if (s < 3600) return Math.floor(s / 60) + 'm' + String(s % 60).padStart(2, '0') + 's';
@@ -195,7 +196,7 @@
       { window: WINDOW_MS, format: (v) => fmt.rate(v) });
     FleetCharts.draw($('chart-children'), times, [
       { label: 'live', values: h.map((p) => p.liveChildren), color: c1, fill: true },
-      { label: 'cap', values: h.map((p) => p.cap), color: c2 }], { window: WINDOW_MS, format: (v) => fmt.int(v), minMax: 1 });
+      { label: 'cap', values: h.map((p) => p.cap), color: c2, dashed: true }], { window: WINDOW_MS, format: (v) => fmt.int(v), minMax: 1 });
     FleetCharts.draw($('chart-cpu'), times, [
       { label: 'workers', values: h.map((p) => p.cpuCores), color: c2 },
       { label: 'tasks', values: h.map((p) => p.childrenCpuCores), color: c1, fill: true }],
@@ -381,6 +382,8 @@
     return c.truncated ? c.head + '\n[… ' + (c.totalBytes - c.keptBytes) + ' bytes not kept …]\n' + c.tail : c.head + c.tail;
   }
 
+  // closing the dialog puts focus back on the task link; a focus ring there is only noise
+  $('task-dialog').addEventListener('close', () => document.activeElement && document.activeElement.blur());
   window.addEventListener('resize', () => renderCharts());
   initToken();
   start();

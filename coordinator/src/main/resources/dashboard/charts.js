@@ -27,14 +27,18 @@ window.FleetCharts = (function () {
     const css = getComputedStyle(document.documentElement);
     const grid = css.getPropertyValue('--grid').trim() || '#ddd';
     const text = css.getPropertyValue('--muted').trim() || '#666';
-    const left = 46, right = 8, top = 8, bottom = 18;
-    const pw = w - left - right, ph = h - top - bottom;
     const now = times.length ? times[times.length - 1] : Date.now();
-    const span = opts.window || 300000;
+    // the span shown grows with the data, from one minute up to the window
+    const have = times.length ? now - times[0] : 0;
+    const span = Math.min(opts.window || 300000, Math.max(60000, Math.ceil(have / 60000) * 60000));
     let max = 0;
     for (const s of series) for (const v of s.values) if (v > max) max = v;
     max = niceMax(Math.max(max, opts.minMax || 0));
     g.font = '11px system-ui, sans-serif';
+    const label = (v) => (opts.format ? opts.format(v) : String(v));
+    const left = 10 + Math.max(...[0, max / 2, max].map((v) => g.measureText(label(v)).width));
+    const right = 8, top = 8, bottom = 18;
+    const pw = w - left - right, ph = h - top - bottom;
     g.fillStyle = text;
     g.strokeStyle = grid;
     g.lineWidth = 1;
@@ -46,7 +50,7 @@ window.FleetCharts = (function () {
       g.moveTo(left, Math.round(y) + 0.5);
       g.lineTo(left + pw, Math.round(y) + 0.5);
       g.stroke();
-      g.fillText(opts.format ? opts.format((max * i) / 2) : String((max * i) / 2), left - 6, y);
+      g.fillText(label((max * i) / 2), left - 6, y);
     }
     g.textAlign = 'left';
     g.textBaseline = 'alphabetic';
@@ -68,7 +72,9 @@ window.FleetCharts = (function () {
       g.strokeStyle = s.color;
       g.lineWidth = 2;
       g.lineJoin = 'round';
+      g.setLineDash(s.dashed ? [5, 4] : []);
       g.stroke();
+      g.setLineDash([]);
       if (s.fill) {
         g.lineTo(x(times[times.length - 1]), top + ph);
         const first = times.findIndex((t) => now - t <= span);

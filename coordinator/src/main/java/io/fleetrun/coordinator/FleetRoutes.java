@@ -87,6 +87,10 @@ final class FleetRoutes {
 
   /** Redirects to the page, keeping the query (a {@code ?token=} the page picks up). */
   private static void toDashboard(RoutingContext ctx) {
+    if (ctx.request().path().startsWith("/dashboard/")) {
+      ctx.next(); // Vert.x matches "/dashboard" to "/dashboard/" as well: that one is the page
+      return;
+    }
     String q = ctx.request().query();
     ctx.response().setStatusCode(302)
         .putHeader(HttpHeaders.LOCATION, "/dashboard/" + (q == null || q.isEmpty() ? "" : "?" + q))
