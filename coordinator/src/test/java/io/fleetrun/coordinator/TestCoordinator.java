@@ -93,7 +93,8 @@ final class TestCoordinator implements AutoCloseable {
     try {
       HttpResponse<byte[]> r = http.send(req, HttpResponse.BodyHandlers.ofByteArray());
       String raw = new String(r.body(), StandardCharsets.UTF_8);
-      JsonNode body = raw.isEmpty() ? Json.MAPPER.nullNode() : Json.MAPPER.readTree(raw);
+      boolean json = r.headers().firstValue("Content-Type").orElse("").startsWith("application/json");
+      JsonNode body = raw.isEmpty() || !json ? Json.MAPPER.nullNode() : Json.MAPPER.readTree(raw);
       return new Reply(r.statusCode(), body, raw);
     } catch (IOException e) {
       throw new AssertionError(req.method() + " " + req.uri() + " failed: " + e, e);
