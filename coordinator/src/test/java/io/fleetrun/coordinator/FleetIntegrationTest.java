@@ -159,12 +159,34 @@ class FleetIntegrationTest {
         .mapToDouble(PrometheusText.Sample::value).sum();
     assertTrue(published > 0, "event-bus publications counted (telemetry, fleet): " + published);
     assertTrue(byName.containsKey("jvm_memory_used_bytes"));
+    grafanaReadsOnlyExportedMetrics(byName.keySet());
     // no unbounded label: no series carries a task or batch id
     for (PrometheusText.Sample s : samples) {
       for (String v : s.labels().values()) {
         assertFalse(v.contains(batchId), s.toString());
       }
     }
+  }
+
+  /** Every fleetrun and Vert.x metric the Grafana dashboard queries is in the scrape. */
+  private static void grafanaReadsOnlyExportedMetrics(java.util.Set<String> exported) {
+    JsonNode dash;
+    try {
+      dash = io.fleetrun.common.Json.MAPPER.readTree(java.nio.file.Path.of("..", "deploy", "grafana", "fleetrun.json").toFile());
+    } catch (java.io.IOException e) {
+      throw new AssertionError("deploy/grafana/fleetrun.json does not parse", e);
+    }
+    assertTrue(dash.path("schemaVersion").asInt() >= 36, "schemaVersion");
+    assertEquals("datasource", dash.at("/templating/list/0/type").asText());
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\b((?:fleetrun|vertx|jvm)_[a-z0-9_]+)")
+        .matcher(dash.toString());
+    int seen = 0;
+    while (m.find()) {
+      String name = m.group(1);
+      assertTrue(exported.contains(name), "the dashboard queries " + name + ", which /metrics does not export");
+      seen++;
+    }
+    assertTrue(seen > 20, "queries found: " + seen);
   }
 
   /** The value of the one sample of {@code name} whose labels include {@code labels}; NaN if none. */
