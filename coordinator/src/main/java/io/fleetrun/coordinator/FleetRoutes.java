@@ -101,7 +101,7 @@ final class FleetRoutes {
   private static void pageHeaders(RoutingContext ctx) {
     ctx.response()
         .putHeader("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; "
-            + "connect-src 'self' ws: wss:; frame-ancestors 'none'")
+            + "connect-src 'self'; frame-ancestors 'none'")
         .putHeader("X-Content-Type-Options", "nosniff")
         .putHeader("Referrer-Policy", "no-referrer")
         .putHeader(HttpHeaders.CACHE_CONTROL, "no-cache");
