@@ -59,7 +59,7 @@ class DashboardBrowserTest {
     Files.deleteIfExists(shot);
     String token = "dash-" + System.nanoTime();
     try (TestFleet f = TestFleet.start(2, 3, token)) {
-      String batchId = f.coordinator.submit(FleetIntegrationTest.batchJson("dashboard-test", 90, MARKER));
+      String batchId = f.coordinator.submit(FleetIntegrationTest.batchJson("dashboard-test", 240, MARKER));
       f.coordinator.until("/v1/batches/" + batchId, r -> r.body().path("state").asText().equals("RUNNING"),
           Duration.ofSeconds(60));
       String url = f.coordinator.base + "/?token=" + token;

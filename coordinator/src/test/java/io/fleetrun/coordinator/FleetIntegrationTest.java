@@ -51,7 +51,7 @@ class FleetIntegrationTest {
     return null;
   }
 
-  /** 30 one-second sleeps and two tasks that fail with a message on stderr. */
+  /** Two tasks that fail with a message on stderr, then {@code sleeps} one-second sleeps. */
   static String batchJson(String name, int sleeps, String marker) {
     StringBuilder tasks = new StringBuilder("{\"cmd\":\"echo " + marker + " >&2; exit 3\"},"
         + "{\"cmd\":\"echo " + marker + "-2 >&2; exit 4\"}");
@@ -67,14 +67,15 @@ class FleetIntegrationTest {
       TestCoordinator c = f.coordinator;
       String a = f.workerIds.get(0);
       String b = f.workerIds.get(1);
-      String batchId = c.submit(batchJson("fleet-it", 30, "boom"));
+      String batchId = c.submit(batchJson("fleet-it", 60, "boom"));
 
       Reply live = c.until("/v1/fleet", r -> {
         JsonNode wa = worker(r.body(), a);
         JsonNode wb = worker(r.body(), b);
         JsonNode bt = batch(r.body(), batchId);
         return wa != null && wb != null && wa.at("/sample/liveChildren").asInt() > 0
-            && wb.at("/sample/liveChildren").asInt() > 0 && bt != null && bt.path("state").asText().equals("RUNNING");
+            && wb.at("/sample/liveChildren").asInt() > 0 && wa.path("runningTasks").asInt() > 0
+            && wb.path("runningTasks").asInt() > 0 && bt != null && bt.path("state").asText().equals("RUNNING");
       }, WAIT);
       JsonNode fleet = live.body();
       for (String id : List.of(a, b)) {
@@ -94,7 +95,7 @@ class FleetIntegrationTest {
       assertEquals(2, fleet.at("/totals/up").asInt());
       assertEquals(6, fleet.at("/totals/cap").asInt());
       JsonNode bt = batch(fleet, batchId);
-      assertEquals(32, bt.path("taskCount").asInt());
+      assertEquals(62, bt.path("taskCount").asInt());
       assertTrue(bt.path("running").asInt() > 0, bt.toString());
 
       String metrics = scrapeDuringBatch(c, batchId);
@@ -111,7 +112,7 @@ class FleetIntegrationTest {
         return x != null && x.path("state").asText().equals("FAILED");
       }, WAIT);
       JsonNode done = batch(end.body(), batchId);
-      assertEquals(32, done.path("done").asInt());
+      assertEquals(62, done.path("done").asInt());
       assertEquals(2, done.path("failed").asInt());
       assertEquals(2, done.at("/failedByOutcome/FAILED").asInt());
       assertEquals(0, done.path("etaMs").asLong());
@@ -148,7 +149,7 @@ class FleetIntegrationTest {
       }
     }
     assertEquals(2.0, value(byName, "fleetrun_fleet_workers", Map.of("state", "up")));
-    assertTrue(value(byName, "fleetrun_tasks_submitted_total", Map.of()) >= 32);
+    assertTrue(value(byName, "fleetrun_tasks_submitted_total", Map.of()) >= 62);
     assertTrue(value(byName, "fleetrun_batches_submitted_total", Map.of()) >= 1);
     assertTrue(value(byName, "fleetrun_tasks_unfinished", Map.of("state", "running")) > 0);
     assertFalse(Double.isNaN(value(byName, "fleetrun_tasks_finished_total", Map.of("outcome", "SUCCEEDED"))));
