@@ -79,6 +79,13 @@ try {
     await page.screenshot({ path: screenshot.replace(/\.png$/, '-task.png') });
     await page.keyboard.press('Escape');
   }
+  // the caller stops a worker when it reads this line; the page must show it down
+  if (process.env.FLEETRUN_EXPECT_DOWN) {
+    console.log(JSON.stringify({ stage: 'stop-worker' }));
+    await page.waitForFunction(() => document.querySelectorAll('#workers tbody tr.down .badge-down').length === 1,
+      null, { timeout: 20000 });
+    report.down = await reading(page);
+  }
   await page.waitForTimeout(300);
   await page.screenshot({ path: screenshot, fullPage: true });
   report.consoleErrors = consoleErrors;

@@ -322,7 +322,10 @@
     list.classList.toggle('hidden', !open);
     if (open && state.failuresSeen.get(b.batchId) !== b.failed) {
       state.failuresSeen.set(b.batchId, b.failed);
-      loadFailures(list, b);
+      loadFailures(list, b).catch((e) => {
+        state.failuresSeen.delete(b.batchId); // try again on the next update
+        list.replaceChildren(el('p', 'error', 'cannot list the failed tasks: ' + e.message));
+      });
     }
   }
 
@@ -340,7 +343,7 @@
       tr.dataset.task = t.taskId;
       const a = el('button', 'link mono', t.taskId);
       a.type = 'button';
-      a.addEventListener('click', () => openTask(t.taskId));
+      a.addEventListener('click', () => openTask(t.taskId).catch((e) => showTaskError(t.taskId, e)));
       tr.append(el('td'), el('td', 'bad', t.outcome), el('td', 'num', t.exitCode == null ? '–' : String(t.exitCode)),
         el('td', null, t.signal || '–'), el('td', null, t.cause || '–'), el('td', 'num', fmt.dur(t.durationMs)),
         el('td', 'mono cmd', t.cmd || ''));
@@ -375,6 +378,14 @@
     $('task-stderr').textContent = r ? text(r.stderr) : '(no result yet)';
     $('task-stdout').textContent = r ? text(r.stdout) : '';
     $('task-dialog').showModal();
+  }
+
+  function showTaskError(taskId, e) {
+    $('task-title').textContent = taskId;
+    $('task-facts').replaceChildren(el('dt', null, 'error'), el('dd', 'error', e.message));
+    $('task-stderr').textContent = '';
+    $('task-stdout').textContent = '';
+    if (!$('task-dialog').open) $('task-dialog').showModal();
   }
 
   function text(c) {

@@ -26,8 +26,10 @@ import org.junit.jupiter.api.Timeout;
 /**
  * The dashboard in a real browser: Debian's headless Chromium driven by Playwright from npm
  * ({@code src/test/browser/dashboard.mjs}) against a coordinator with a token and two real workers
- * running a batch. Saves {@code target/dashboard/dashboard.png} (and {@code dashboard-task.png},
- * a failed task opened) as artifacts.
+ * running a batch: the page shows both workers and the running batch, its numbers move with
+ * updates from the event-bus bridge, a failed task opens to its stderr, and a worker stopped
+ * meanwhile turns DOWN. Saves {@code target/dashboard/dashboard.png} (and {@code
+ * dashboard-task.png}, a failed task opened) as artifacts.
  *
  * <p>Without node or Chromium the test is skipped saying so, unless {@code
  * FLEETRUN_REQUIRE_BROWSER=1} (CI sets it), which makes it fail instead. Installs the script's
@@ -45,7 +47,7 @@ class DashboardBrowserTest {
   }
 
   @Test
-  void dashboardShowsBothWorkersAndARunningBatchUpdatesLiveAndOpensAFailedTask() throws Exception {
+  void dashboardShowsBothWorkersAndARunningBatchUpdatesLiveOpensAFailedTaskAndShowsAStoppedWorkerDown() throws Exception {
     String chromium = System.getenv().getOrDefault("CHROMIUM", "/usr/bin/chromium");
     requireTool(Files.isExecutable(Path.of(chromium)), "Chromium not found at " + chromium
         + " (apt-get install chromium, or set CHROMIUM)");
@@ -64,7 +66,15 @@ class DashboardBrowserTest {
           Duration.ofSeconds(60));
       String url = f.coordinator.base + "/?token=" + token;
       List<String> cmd = List.of("node", "dashboard.mjs", url, shot.toString(), "2", MARKER);
-      ProcessResult r = runCapturing(cmd, chromium, 180);
+      ProcessResult r = runIn(cmd, SCRIPT_DIR, chromium, 180, line -> {
+        if (line.contains("\"stage\":\"stop-worker\"")) {
+          try {
+            f.stopWorker(1); // the page must show it down
+          } catch (Exception e) {
+            throw new IllegalStateException("stopping worker 2: " + e, e);
+          }
+        }
+      });
       JsonNode report = parseReport(r);
       assertTrue(report.path("ok").asBoolean(), "the page failed: " + report.path("error").asText() + "\n" + r);
       JsonNode before = report.path("before");
@@ -79,6 +89,8 @@ class DashboardBrowserTest {
       assertTrue(after.path("updates").asInt() > before.path("updates").asInt());
       assertEquals(0, report.path("consoleErrors").size(), report.path("consoleErrors").toString());
       assertTrue(report.path("stderr").asText().contains(MARKER), "stderr of the failed task: " + report);
+      JsonNode down = report.path("down");
+      assertEquals("[\"up\",\"down\"]", down.path("workerStates").toString(), "the stopped worker shows down: " + down);
       assertPng(shot);
       f.coordinator.send(f.coordinator.request("/v1/batches/" + batchId).DELETE().build()); // end it quickly
     }
@@ -120,29 +132,47 @@ class DashboardBrowserTest {
 
   private static int run(List<String> cmd, Path dir, long timeoutSec) {
     try {
-      return runIn(cmd, dir, null, timeoutSec).exit();
+      return runIn(cmd, dir, null, timeoutSec, line -> { }).exit();
     } catch (IOException e) {
       return -1; // not installed
     }
   }
 
-  private static ProcessResult runCapturing(List<String> cmd, String chromium, long timeoutSec) throws IOException {
-    return runIn(cmd, SCRIPT_DIR, chromium, timeoutSec);
-  }
-
-  /** Runs {@code cmd}, output to temp files; kills its whole tree after {@code timeoutSec}. */
-  private static ProcessResult runIn(List<String> cmd, Path dir, String chromium, long timeoutSec) throws IOException {
-    Path out = Files.createTempFile("fleetrun-node-", ".out");
+  /**
+   * Runs {@code cmd} with stdin from /dev/null, hands each stdout line to {@code onLine} as it
+   * comes (on a reader thread), keeps stderr in a temp file; kills its whole tree after {@code
+   * timeoutSec}.
+   */
+  private static ProcessResult runIn(List<String> cmd, Path dir, String chromium, long timeoutSec,
+      java.util.function.Consumer<String> onLine) throws IOException {
     Path err = Files.createTempFile("fleetrun-node-", ".err");
     try {
       ProcessBuilder pb = new ProcessBuilder(new ArrayList<>(cmd)).directory(dir.toFile())
           .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-          .redirectOutput(out.toFile()).redirectError(err.toFile());
+          .redirectError(err.toFile());
       pb.environment().put("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
       if (chromium != null) {
         pb.environment().put("CHROMIUM", chromium);
+        pb.environment().put("FLEETRUN_EXPECT_DOWN", "1");
       }
       Process p = pb.start();
+      StringBuilder out = new StringBuilder();
+      Thread reader = new Thread(() -> {
+        try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(),
+            StandardCharsets.UTF_8))) {
+          for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+            synchronized (out) {
+              out.append(line).append('\n');
+            }
+            onLine.accept(line);
+          }
+        } catch (IOException | RuntimeException e) {
+          synchronized (out) {
+            out.append("(reading stdout: ").append(e).append(")\n");
+          }
+        }
+      }, "browser-script-stdout");
+      reader.start();
       try {
         if (!p.waitFor(timeoutSec, TimeUnit.SECONDS)) {
           p.descendants().forEach(ProcessHandle::destroyForcibly);
@@ -150,16 +180,17 @@ class DashboardBrowserTest {
           p.waitFor(10, TimeUnit.SECONDS);
           throw new AssertionError(cmd + " did not finish in " + timeoutSec + " s; stderr: " + Files.readString(err));
         }
+        reader.join(10_000);
       } catch (InterruptedException e) {
         p.descendants().forEach(ProcessHandle::destroyForcibly);
         p.destroyForcibly();
         Thread.currentThread().interrupt();
         throw new AssertionError("interrupted", e);
       }
-      return new ProcessResult(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
-          Files.readString(err, StandardCharsets.UTF_8));
+      synchronized (out) {
+        return new ProcessResult(p.exitValue(), out.toString(), Files.readString(err, StandardCharsets.UTF_8));
+      }
     } finally {
-      Files.deleteIfExists(out);
       Files.deleteIfExists(err);
     }
   }
