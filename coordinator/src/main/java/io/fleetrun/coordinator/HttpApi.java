@@ -85,7 +85,8 @@ final class HttpApi {
         return;
       }
       ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"fleetrun\"");
-      error(ctx, 401, presented == null && header == null ? "missing Authorization: Bearer <token> header" : "invalid bearer token", null);
+      boolean none = presented == null && header == null;
+      error(ctx, 401, none ? "missing Authorization: Bearer <token> header" : "invalid bearer token", null);
     };
   }
 
