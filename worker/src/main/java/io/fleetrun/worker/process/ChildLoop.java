@@ -35,8 +35,6 @@ final class ChildLoop implements Runnable {
   /** How long pipes may stay open after the exit and the group kill (setsid escapees hold them). */
   static final long DRAIN_AFTER_EXIT_MS = 200;
   static final int POLL_MS = 5;
-  /** How long a killed cgroup may take to empty before the child completes without it. */
-  static final long TREE_GONE_MS = 10_000;
   private static final int READ_BYTES = 64 * 1024;
   private static final int EXIT = 2;
 
@@ -51,9 +49,8 @@ final class ChildLoop implements Runnable {
   /** Pids of the running main children, for the resource sampler on another thread. */
   private final Set<Integer> livePids = ConcurrentHashMap.newKeySet();
   private final Set<Child> polled = new LinkedHashSet<>();
-  /** Reaped children whose killed cgroup still holds a dying process; checked every {@value #POLL_MS} ms. */
-  private final Set<Child> emptying = new LinkedHashSet<>();
   private final Cgroups cgroups;
+  private final Leftovers leftovers;
   private final Deadlines deadlines = new Deadlines();
   private final ChildReaper reaper = new ChildReaper(this, deadlines);
   private final StopSequence stops = new StopSequence(deadlines, reaper);
@@ -66,6 +63,7 @@ final class ChildLoop implements Runnable {
   ChildLoop(boolean usePidfd, Cgroups cgroups) {
     this.usePidfd = usePidfd;
     this.cgroups = cgroups;
+    this.leftovers = new Leftovers(cgroups == null);
   }
 
   /** Any thread: queues a command for the loop; false once the loop takes no more commands. */
@@ -123,12 +121,13 @@ final class ChildLoop implements Runnable {
         for (Child c : polled.isEmpty() ? List.<Child>of() : new ArrayList<>(polled)) {
           reaper.tryReap(c);
         }
-        for (Child c : emptying.isEmpty() ? List.<Child>of() : new ArrayList<>(emptying)) {
+        for (Child c : leftovers.waiting()) {
           maybeFinish(c);
         }
         long now = System.nanoTime();
         stops.fireDue(now);
         groupGuard.sampleIfDue(now);
+        leftovers.sweepIfDue(now, children.values());
       }
     } catch (RuntimeException | Error e) {
       log.error("child loop failed; killing every child it watched", e);
@@ -148,6 +147,7 @@ final class ChildLoop implements Runnable {
       if (cgroups != null) {
         cgroups.close();
       }
+      leftovers.close();
     }
   }
 
@@ -219,11 +219,15 @@ final class ChildLoop implements Runnable {
       return;
     }
     Spawner.Spawned s;
+    var registering = Subreaper.SPAWNS.readLock(); // no sweep judges the child before it is registered
+    registering.lock();
     try {
       c.cgroup = cgroups == null ? null : createCgroup(c);
       s = spawner.spawn(c.spec().commandLine(), c.env, c.spec().cwd(),
           c.cgroup == null ? null : c.cgroup.joinScript());
+      Subreaper.mainChildRuns(s.pid(), c.spec().taskId());
     } catch (Spawner.SpawnException e) {
+      registering.unlock();
       log.debug("task {} did not start: {}", c.spec().taskId(), e.getMessage());
       if (c.cgroup != null) {
         cgroups.release(c.cgroup);
@@ -232,6 +236,7 @@ final class ChildLoop implements Runnable {
       complete(c, c.notStarted(Outcome.SPAWN_FAILED, null, e.getMessage()));
       return;
     }
+    registering.unlock();
     c.id = nextId++;
     c.running(s.pid(), s.stdoutFd(), s.stderrFd(), System.currentTimeMillis());
     children.put(c.id, c);
@@ -291,10 +296,16 @@ final class ChildLoop implements Runnable {
     }
   }
 
+  /** See {@link Leftovers#awaitSweep}. */
+  void awaitSweep(Child c) {
+    leftovers.awaitSweep(c);
+  }
+
   private int nextTimeoutMs() {
     long now = System.nanoTime();
     long timeout = earliest(deadlines.millisUntilNext(now), groupGuard.millisUntilNext(now));
-    if (!polled.isEmpty() || !emptying.isEmpty()) {
+    timeout = earliest(timeout, leftovers.millisUntilNext(now));
+    if (!polled.isEmpty()) {
       timeout = timeout < 0 ? POLL_MS : Math.min(timeout, POLL_MS);
     }
     return (int) timeout;
@@ -307,7 +318,7 @@ final class ChildLoop implements Runnable {
 
   /** Completes {@code c} once nothing of it is left: status reaped, both pipes closed, cgroup empty. */
   void maybeFinish(Child c) {
-    if (!c.reaped || c.streamsOpen() || !treeGone(c) || children.remove(c.id) == null) {
+    if (!c.reaped || c.streamsOpen() || !leftovers.treeGone(c) || children.remove(c.id) == null) {
       return;
     }
     livePids.remove(c.pid());
@@ -316,22 +327,6 @@ final class ChildLoop implements Runnable {
       releaseCgroup(c);
     }
     complete(c, c.toResult(System.currentTimeMillis()));
-  }
-
-  /** True when the child has no cgroup or its cgroup is empty (or stopped emptying in time). */
-  private boolean treeGone(Child c) {
-    if (c.cgroup == null || !c.cgroup.populated()) {
-      emptying.remove(c);
-      return true;
-    }
-    if (System.nanoTime() - c.treeKilledAtNanos > TimeUnit.MILLISECONDS.toNanos(TREE_GONE_MS)) {
-      emptying.remove(c);
-      c.addError(c.cgroup.members().length + " processes of the task were still alive "
-          + TREE_GONE_MS + " ms after SIGKILL (uninterruptible sleep?)");
-      return true;
-    }
-    emptying.add(c);
-    return false;
   }
 
   private void releaseCgroup(Child c) {
