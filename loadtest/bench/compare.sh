@@ -5,18 +5,20 @@
 # p50/p99 and worker RSS/threads from a closed-loop `fleetrun loadtest steps` run at the same
 # concurrency. See loadtest/README.md.
 #
-#   loadtest/bench/compare.sh [-n N] [-c C] [-r R] [-w true,sleep,cpu] [-o results.csv] [-L]
+#   loadtest/bench/compare.sh [-n N] [-c C] [-r R] [-w true,sleep,cpu] [-o results.csv] [-L] [-u URL]
 set -euo pipefail
 
 usage() {
   cat <<'EOF'
-Usage: compare.sh [-n N] [-c C] [-r R] [-w WORKLOADS] [-o FILE] [-L]
+Usage: compare.sh [-n N] [-c C] [-r R] [-w WORKLOADS] [-o FILE] [-L] [-u URL]
   -n N          tasks per run (default 2000)
   -c C          concurrency: xargs -P C, parallel -j C, fleetrun --max-children C (default 22)
   -r R          repetitions; runner order rotates each repetition (default 3)
   -w WORKLOADS  comma list of: true, sleep (sleep 0.05), cpu (a shell loop) (default all three)
   -o FILE       also write the results as CSV (and the latency table as FILE minus .csv plus -latency.csv)
   -L            skip the closed-loop latency run (fleetrun loadtest steps) after the timed runs
+  -u URL        also run every batch through a running (multi-process) fleet via its coordinator at URL
+                (fleetrun submit --watch; its workers' caps are theirs: start them with --max-children C)
 Every runner runs each task as `sh -c CMD`. xargs and parallel are timed around the command
 (date +%s.%N). fleetrun is reported twice: `fleetrun` = first task start to last task end from
 its --joblog; `fleetrun-wall` = the whole `fleetrun local` command (JVM, Kafka broker start,
@@ -26,10 +28,11 @@ latency without a backlog) and the worker process's peak RSS and threads (from i
 EOF
 }
 
-n=2000 c=22 reps=3 workloads=true,sleep,cpu csv="" latency=1
-while getopts 'n:c:r:w:o:Lh' opt; do
+n=2000 c=22 reps=3 workloads=true,sleep,cpu csv="" latency=1 cluster=""
+while getopts 'n:c:r:w:o:Lu:h' opt; do
   case "$opt" in
     n) n=$OPTARG ;; c) c=$OPTARG ;; r) reps=$OPTARG ;; w) workloads=$OPTARG ;; o) csv=$OPTARG ;; L) latency=0 ;;
+    u) cluster=$OPTARG ;;
     h) usage; exit 0 ;; *) usage >&2; exit 2 ;;
   esac
 done
@@ -74,6 +77,11 @@ if ! command -v parallel >/dev/null; then
 fi
 runners=(xargs fleetrun)
 [ "$have_parallel" = 1 ] && runners=(xargs parallel fleetrun)
+if [ -n "$cluster" ]; then
+  "$fleetrun" status --coordinator "$cluster" >/dev/null 2>&1 \
+    || { log "-u $cluster: no coordinator answers there"; exit 2; }
+  runners+=(cluster)
+fi
 
 # Build the jar (if needed) before anything is timed.
 "$fleetrun" --version >/dev/null || { log "$fleetrun does not run"; exit 3; }
@@ -119,6 +127,17 @@ run_fleetrun() {
   printf '%s\tfleetrun-wall\t%s\t%s\n' "$w" "$rep" "$(elapsed "$t0" "$t1")" >>"$results"
 }
 
+# A running fleet: the same batch through its coordinator; first start to last end from the joblog.
+run_cluster() {
+  local jl="$tmp/joblog-cluster.tsv" span
+  rm -f "$jl"
+  "$fleetrun" submit "$batch" --coordinator "$cluster" --watch --no-progress --joblog "$jl" >"$tmp/cluster.log" 2>&1 \
+    || { log "fleetrun submit to $cluster failed (exit $?):"; tail -20 "$tmp/cluster.log" >&2; exit 1; }
+  span=$(awk -F'\t' 'NR > 1 { s = $3 + 0; e = s + $4; if (min == "" || s < min) min = s; if (e > max) max = e }
+    END { printf "%.3f", max - min }' "$jl")
+  printf '%s\tfleetrun-cluster\t%s\t%s\n' "$w" "$rep" "$span" >>"$results"
+}
+
 log "$n tasks, concurrency $c, $reps repetition(s), workloads: ${wl[*]}, runners: ${runners[*]}"
 for w in "${wl[@]}"; do
   cmd="$(workload_cmd "$w")"
@@ -130,6 +149,7 @@ for w in "${wl[@]}"; do
     for runner in "${order[@]}"; do
       sleep 1   # let the previous runner's processes (a JVM, a broker) finish exiting
       "run_$runner"
+      [ "$runner" != cluster ] || runner=fleetrun-cluster
       grep "^$w	$runner	$rep	" "$results" | awk -F'\t' -v n="$n" -v r="$reps" \
         '{ printf "compare.sh: [%s rep %d/%d] %-13s %8.3f s  %8.1f tasks/s\n", $1, $3, r, $2, $4, n / $4 }' >&2
       [ "$runner" != fleetrun ] || grep "^$w	fleetrun-wall	$rep	" "$results" | awk -F'\t' -v n="$n" -v r="$reps" \
@@ -141,7 +161,7 @@ done
 # Medians per workload and runner, then ratios of throughput against xargs and parallel.
 summary="$tmp/summary.tsv"   # workload runner median_s tasks/s vs_xargs vs_parallel runs
 for w in "${wl[@]}"; do
-  for runner in xargs parallel fleetrun fleetrun-wall; do
+  for runner in xargs parallel fleetrun fleetrun-wall fleetrun-cluster; do
     awk -F'\t' -v w="$w" -v r="$runner" '$1 == w && $2 == r { print $4 }' "$results" | sort -g \
       | awk -v w="$w" -v r="$runner" '{ v[NR] = $1; all = all (NR > 1 ? ";" : "") $1 }
           END { if (NR == 0) exit; m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
@@ -163,6 +183,8 @@ echo
 echo "vs_xargs / vs_parallel: this row's tasks/s divided by xargs' / parallel's (>1 = faster)."
 echo "fleetrun:      first task start to last task end, from fleetrun's --joblog."
 echo "fleetrun-wall: the whole 'fleetrun local' command, including JVM and Kafka broker start-up."
+[ -z "$cluster" ] || echo "fleetrun-cluster: first task start to last task end through the running fleet at $cluster (warm JVMs)."
+echo "fleetrun (local) starts cold JVMs every run: the JIT compiles during the measured batch."
 echo "xargs, parallel: wall time of the whole command."
 [ "$have_parallel" = 1 ] || echo "GNU parallel was not available: its column and row are left out."
 
