@@ -3,7 +3,6 @@ package io.fleetrun.cli;
 import io.fleetrun.loadtest.ClosedLoop;
 import io.fleetrun.loadtest.Fleet;
 import io.fleetrun.loadtest.probe.WorkerProbe;
-import io.fleetrun.loadtest.soak.Series;
 import io.fleetrun.loadtest.soak.SoakCheck;
 import io.fleetrun.loadtest.soak.SoakReport;
 import io.fleetrun.loadtest.soak.SoakRunner;
@@ -108,15 +107,5 @@ final class LoadtestSoakCommand implements Callable<Integer> {
           SoakCheck.MIN_SAMPLES));
     }
     return new SoakRunner.Plan(tasks, concurrency, every, warm);
-  }
-
-  /** The tolerances, for --help readers and the README (kept with the series they judge). */
-  static String tolerances() {
-    StringBuilder b = new StringBuilder();
-    for (Series s : Series.values()) {
-      b.append(s.label()).append(": ").append(s.mustStayZero() ? "0 at every sample"
-          : String.format(Locale.ROOT, "%.0f%s per 10k tasks", s.tolerancePer10k() / s.unit(), s.unitName())).append('\n');
-    }
-    return b.toString();
   }
 }
