@@ -148,12 +148,12 @@ class SoakLeakDetectionTest {
     try (leaky; ClosedLoop loop = new ClosedLoop(leaky, "leak test", 90_000)) {
       leaky.prepare(8);
       SoakRunner runner = new SoakRunner(loop, fleet.procProbe(), new PrintStream(log, true, StandardCharsets.UTF_8));
-      r = runner.run(new SoakRunner.Plan(1_000, 8, 50, 200));
+      r = runner.run(new SoakRunner.Plan(800, 8, 40, 160));
     } finally {
       leaky.release();
     }
     String table = SoakReport.table(r);
-    assertEquals(25, leaky.leaked(), "one fd and one thread per 40 of 1,000 tasks");
+    assertEquals(20, leaky.leaked(), "one fd and one thread per 40 of 800 tasks");
     assertFalse(r.passed(), table);
     List<String> failed = SoakCheck.failed(r.verdicts());
     assertTrue(failed.containsAll(List.of("fds", "threads")), failed + "\n" + table);
