@@ -51,10 +51,23 @@ final class WorkerOptions {
           + " leave the group so tasks go to healthy workers, and rejoin once a probe spawn works (default ${DEFAULT-VALUE}).")
   int unhealthyAfter;
 
+  @Option(names = "--metrics-port", paramLabel = "PORT", defaultValue = "0",
+      description = "Port of this worker's Prometheus endpoint GET /metrics (0: a free port, logged and published"
+          + " in its telemetry; -1: none; default ${DEFAULT-VALUE}).")
+  int metricsPort;
+
+  @Option(names = "--metrics-host", paramLabel = "ADDRESS", defaultValue = WorkerConfig.DEFAULT_METRICS_HOST,
+      description = "Address of the metrics endpoint (default ${DEFAULT-VALUE}; 0.0.0.0 lets Prometheus on another host scrape it).")
+  String metricsHost;
+
+  @Option(names = "--telemetry-interval", paramLabel = "MS", defaultValue = "1000",
+      description = "How often the worker publishes its telemetry on the event bus (default ${DEFAULT-VALUE} ms).")
+  long telemetryIntervalMs;
+
   WorkerConfig config() {
     int cap = maxChildren != null ? maxChildren
         : WorkerConfig.defaultCap(Runtime.getRuntime().availableProcessors(), threshold);
     return new WorkerConfig(bootstrap, workerId, null, cap, threshold, prefetch, minFreeMemory, containment,
-        unhealthyAfter).validate();
+        unhealthyAfter, telemetryIntervalMs, metricsHost, metricsPort).validate();
   }
 }

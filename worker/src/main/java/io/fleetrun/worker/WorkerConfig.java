@@ -32,16 +32,27 @@ import java.util.Objects;
  *     leaves the consumer group, so its tasks go to healthy workers, and probes with {@code
  *     /bin/true} every {@value #PROBE_MS} ms until a spawn works; 0 means the default, {@value
  *     #DEFAULT_UNHEALTHY_AFTER}. A failed spawn below it is retried here
+ * @param telemetryIntervalMs how often the worker publishes its {@code WorkerTelemetry} on the
+ *     event bus; 0 means the default, {@value #DEFAULT_TELEMETRY_INTERVAL_MS} ms (100 .. 60000)
+ * @param metricsHost address of the worker's own Prometheus endpoint; null means {@value
+ *     #DEFAULT_METRICS_HOST}
+ * @param metricsPort port of that endpoint ({@code GET /metrics}): -1 (the default of the record,
+ *     used by {@code local} mode, where the coordinator's endpoint shows every meter) for none, 0
+ *     for a free port, which the worker logs and publishes in its telemetry
  */
 public record WorkerConfig(
     String bootstrap, String workerId, String host, int maxChildren, int threshold, int prefetch,
-    long minFreeMemoryBytes, Containment containment, int unhealthyAfter) {
+    long minFreeMemoryBytes, Containment containment, int unhealthyAfter, long telemetryIntervalMs,
+    String metricsHost, int metricsPort) {
 
   public static final int DEFAULT_THRESHOLD = 23;
   public static final int DEFAULT_PREFETCH = 256;
   public static final long DEFAULT_MIN_FREE_MEMORY = 256L * 1024 * 1024;
   public static final int DEFAULT_UNHEALTHY_AFTER = 5;
   public static final long PROBE_MS = 2_000;
+  public static final long DEFAULT_TELEMETRY_INTERVAL_MS = 1_000;
+  public static final String DEFAULT_METRICS_HOST = "127.0.0.1";
+  public static final int NO_METRICS = -1;
 
   public WorkerConfig {
     Objects.requireNonNull(bootstrap, "bootstrap");
@@ -51,6 +62,15 @@ public record WorkerConfig(
     minFreeMemoryBytes = minFreeMemoryBytes < 0 ? DEFAULT_MIN_FREE_MEMORY : minFreeMemoryBytes;
     containment = containment == null ? Containment.AUTO : containment;
     unhealthyAfter = unhealthyAfter <= 0 ? DEFAULT_UNHEALTHY_AFTER : unhealthyAfter;
+    telemetryIntervalMs = telemetryIntervalMs <= 0 ? DEFAULT_TELEMETRY_INTERVAL_MS : telemetryIntervalMs;
+    metricsHost = metricsHost == null ? DEFAULT_METRICS_HOST : metricsHost;
+  }
+
+  /** Every telemetry setting at its default, no metrics endpoint. */
+  public WorkerConfig(String bootstrap, String workerId, String host, int maxChildren, int threshold, int prefetch,
+      long minFreeMemoryBytes, Containment containment, int unhealthyAfter) {
+    this(bootstrap, workerId, host, maxChildren, threshold, prefetch, minFreeMemoryBytes, containment,
+        unhealthyAfter, 0, null, NO_METRICS);
   }
 
   /** A config with every default for the given broker. */
@@ -70,17 +90,22 @@ public record WorkerConfig(
 
   public WorkerConfig withMaxChildren(int cap) {
     return new WorkerConfig(bootstrap, workerId, host, cap, threshold, 0, minFreeMemoryBytes, containment,
-        unhealthyAfter);
+        unhealthyAfter, telemetryIntervalMs, metricsHost, metricsPort);
   }
 
   public WorkerConfig withWorkerId(String id) {
     return new WorkerConfig(bootstrap, id, host, maxChildren, threshold, prefetch, minFreeMemoryBytes, containment,
-        unhealthyAfter);
+        unhealthyAfter, telemetryIntervalMs, metricsHost, metricsPort);
   }
 
   public WorkerConfig withContainment(Containment c, int failuresBeforeUnhealthy) {
     return new WorkerConfig(bootstrap, workerId, host, maxChildren, threshold, prefetch, minFreeMemoryBytes, c,
-        failuresBeforeUnhealthy);
+        failuresBeforeUnhealthy, telemetryIntervalMs, metricsHost, metricsPort);
+  }
+
+  public WorkerConfig withTelemetry(long intervalMs, String host, int port) {
+    return new WorkerConfig(bootstrap, workerId, this.host, maxChildren, threshold, prefetch, minFreeMemoryBytes,
+        containment, unhealthyAfter, intervalMs, host, port);
   }
 
   /** Throws IllegalArgumentException with a message naming the setting when one is unusable. */
@@ -105,6 +130,12 @@ public record WorkerConfig(
     }
     if (workerId.isBlank()) {
       throw new IllegalArgumentException("worker-id: must not be blank");
+    }
+    if (telemetryIntervalMs < 100 || telemetryIntervalMs > 60_000) {
+      throw new IllegalArgumentException("telemetry-interval: 100 .. 60000 ms, got " + telemetryIntervalMs);
+    }
+    if (metricsPort < NO_METRICS || metricsPort > 65_535) {
+      throw new IllegalArgumentException("metrics-port: -1 (none), 0 (a free port) or 1 .. 65535, got " + metricsPort);
     }
     return this;
   }

@@ -2,6 +2,7 @@ package io.fleetrun.worker;
 
 import io.fleetrun.common.Json;
 import io.fleetrun.common.Topics;
+import io.fleetrun.common.VertxRuntime;
 import io.fleetrun.common.kafka.KafkaClients;
 import io.fleetrun.common.wire.Outcome;
 import io.fleetrun.common.wire.TaskResult;
@@ -56,6 +57,7 @@ public final class WorkerVerticle extends VerticleBase {
   private final LongSupplier memAvailable;
   private final Set<TopicPartition> assigned = new HashSet<>();
   private ProcessSupervisor supervisor;
+  private WorkerStats stats;
   private KafkaConsumer<String, byte[]> consumer;
   private ResultPublisher results;
   private ControlFollower control;
@@ -86,6 +88,7 @@ public final class WorkerVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     results = new ResultPublisher(vertx, config);
+    stats = new WorkerStats(VertxRuntime.registry(vertx), config);
     Map<String, String> cc = KafkaClients.consumer(config.bootstrap(), Topics.WORKER_GROUP, config.workerId());
     cc.put("max.poll.records", Integer.toString(config.prefetch()));
     consumer = KafkaConsumer.create(vertx, cc);
@@ -113,8 +116,10 @@ public final class WorkerVerticle extends VerticleBase {
         })
         // the first reading comes before the first task, not a check period later
         .map(available -> hostMemory.enabled() && hostMemory.update(available))
+        .compose(v -> vertx.deployVerticle(new TelemetryVerticle(config, stats, supervisor)))
         .compose(v -> control.start())
-        .compose(v -> consumer.subscribe(Topics.TASKS));
+        .compose(v -> consumer.subscribe(Topics.TASKS))
+        .onFailure(e -> stats.close()); // stop() is not called after a failed start
   }
 
   /** Live children right now (for tests and telemetry); call on this verticle's context. */
@@ -137,6 +142,17 @@ public final class WorkerVerticle extends VerticleBase {
       launch(queue.poll());
     }
     updatePause();
+    syncStats();
+  }
+
+  /** Publishes this context's state to the thread-safe figures telemetry and metrics read. */
+  private void syncStats() {
+    stats.running.set(running);
+    stats.queued.set(queue.size());
+    stats.assignedPartitions.set(assigned.size());
+    stats.pausedPartitions.set(paused ? assigned.size() : 0);
+    stats.healthy = !unhealthy;
+    stats.memoryPaused = hostMemory.isShort();
   }
 
   private void launch(Pending p) {
@@ -155,11 +171,13 @@ public final class WorkerVerticle extends VerticleBase {
       return;
     }
     running++;
+    long slotTakenAt = System.nanoTime();
     ChildHandle child = supervisor.start(spec, ProcessSupervisor.defaultBaseEnv());
     cancellations.started(child);
     var context = vertx.getOrCreateContext();
     child.started().thenAccept(pid -> {
       if (pid > 0) {
+        stats.spawned(System.nanoTime() - slotTakenAt);
         context.runOnContext(v -> hostSpawnFailures = 0);
         long at = System.currentTimeMillis();
         context.runOnContext(v -> results.started(spec, at)
@@ -199,6 +217,7 @@ public final class WorkerVerticle extends VerticleBase {
       LOG.error("worker {} is unhealthy: {} spawns in a row failed for a reason of this host; leaving {} so"
           + " other workers take its tasks, probing every {} ms", config.workerId(), hostSpawnFailures,
           Topics.WORKER_GROUP, WorkerConfig.PROBE_MS);
+      syncStats();
       consumer.unsubscribe().onFailure(this::onConsumerError);
       probeTimer = vertx.setPeriodic(WorkerConfig.PROBE_MS, id -> probe());
     }
@@ -224,6 +243,7 @@ public final class WorkerVerticle extends VerticleBase {
     unhealthy = false;
     hostSpawnFailures = 0;
     vertx.cancelTimer(probeTimer);
+    syncStats();
     LOG.info("worker {} is healthy again: a probe spawn worked; rejoining {}", config.workerId(), Topics.WORKER_GROUP);
     consumer.subscribe(Topics.TASKS).onFailure(this::onConsumerError);
   }
@@ -235,6 +255,7 @@ public final class WorkerVerticle extends VerticleBase {
 
   /** Publishes the FINISHED event; the record's offset counts as done once the broker has it. */
   private void report(Pending p, TaskSpec spec, TaskResult result) {
+    stats.finished(result);
     results.finished(spec, result).onComplete(ack -> {
       if (ack.succeeded()) {
         offsets.finished(key(p.tp()), p.offset());
@@ -275,6 +296,7 @@ public final class WorkerVerticle extends VerticleBase {
     if (paused && !partitions.isEmpty()) {
       consumer.pause(partitions);
     }
+    syncStats();
   }
 
   private void onRevoked(Set<TopicPartition> partitions) {
@@ -282,6 +304,7 @@ public final class WorkerVerticle extends VerticleBase {
     assigned.removeAll(partitions);
     queue.removeIf(p -> partitions.contains(p.tp()));
     partitions.forEach(tp -> offsets.revoked(key(tp)));
+    syncStats();
   }
 
   private void scheduleCommit() {
@@ -324,6 +347,10 @@ public final class WorkerVerticle extends VerticleBase {
         })
         .compose(v -> commitNow().recover(e -> Future.succeededFuture()))
         .compose(v -> consumer.close())
-        .eventually(() -> results.close());
+        .eventually(() -> results.close())
+        .eventually(() -> {
+          stats.close();
+          return Future.succeededFuture();
+        });
   }
 }

@@ -40,6 +40,7 @@ import java.util.Objects;
  * @param zombies children of the worker process in state Z (should always be 0)
  * @param childrenRssBytes summed resident memory of every live task process (whole trees)
  * @param childrenCpuCores summed CPU of the live task processes over the last interval
+ * @param metricsUrl the worker's own Prometheus endpoint, or null when it has none
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record WorkerTelemetry(
@@ -75,7 +76,8 @@ public record WorkerTelemetry(
     int threads,
     int zombies,
     long childrenRssBytes,
-    double childrenCpuCores) {
+    double childrenCpuCores,
+    String metricsUrl) {
 
   public static final int VERSION = 1;
 

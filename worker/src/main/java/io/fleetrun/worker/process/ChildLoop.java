@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -47,6 +48,8 @@ final class ChildLoop implements Runnable {
   private boolean accepting = true; // guarded by gate
   private final AtomicInteger live = new AtomicInteger();
   private final Map<Long, Child> children = new HashMap<>();
+  /** Pids of the running main children, for the resource sampler on another thread. */
+  private final Set<Integer> livePids = ConcurrentHashMap.newKeySet();
   private final Set<Child> polled = new LinkedHashSet<>();
   /** Reaped children whose killed cgroup still holds a dying process; checked every {@value #POLL_MS} ms. */
   private final Set<Child> emptying = new LinkedHashSet<>();
@@ -103,6 +106,11 @@ final class ChildLoop implements Runnable {
     return live.get();
   }
 
+  /** Pids of the main children that run or have not been reaped yet; any thread, a snapshot. */
+  int[] livePids() {
+    return livePids.stream().mapToInt(Integer::intValue).toArray();
+  }
+
   @Override
   public void run() {
     try {
@@ -130,6 +138,7 @@ final class ChildLoop implements Runnable {
       shuttingDown = true;
       reaper.abandonAll(children.values(), e);
       children.clear();
+      livePids.clear();
     } finally {
       runCommands(); // spawns queued before the shutdown command complete as not started
       epoll.close();
@@ -226,6 +235,7 @@ final class ChildLoop implements Runnable {
     c.id = nextId++;
     c.running(s.pid(), s.stdoutFd(), s.stderrFd(), System.currentTimeMillis());
     children.put(c.id, c);
+    livePids.add(s.pid());
     c.pidfd = usePidfd ? pidfdOpen(s.pid()) : -1;
     boolean watched = epoll.add(s.stdoutFd(), c.id << 2 | Child.STDOUT)
         && epoll.add(s.stderrFd(), c.id << 2 | Child.STDERR)
@@ -300,6 +310,7 @@ final class ChildLoop implements Runnable {
     if (!c.reaped || c.streamsOpen() || !treeGone(c) || children.remove(c.id) == null) {
       return;
     }
+    livePids.remove(c.pid());
     deadlines.cancel(c);
     if (c.cgroup != null) {
       releaseCgroup(c);

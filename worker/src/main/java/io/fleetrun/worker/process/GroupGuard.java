@@ -48,8 +48,6 @@ final class GroupGuard {
   static final long SAMPLE_MS = 100;
   private static final int RSS = 0;
   private static final int PROCS = 1;
-  /** statm counts pages; x86_64 (the only platform {@link LibC#checkPlatform} accepts) has 4 KiB pages. */
-  static final long PAGE_SIZE = 4096;
   static final long SLOW_SCAN_MS = 10;
   /** The first scans run before the JIT compiled them (the very first took 23 ms): not a sign of a slow /proc. */
   private static final int WARMUP_SCANS = 20;
@@ -167,7 +165,7 @@ final class GroupGuard {
     ProcStat stat = ProcStat.of(pid).orElse(null);
     long[] u = stat == null || stat.zombie() ? null : usage.get(stat.pgrp());
     if (u != null) {
-      u[RSS] += residentBytes(pid);
+      u[RSS] += stat.rssBytes();
       u[PROCS]++;
     }
   }
@@ -178,7 +176,7 @@ final class GroupGuard {
       String statm = new String(Files.readAllBytes(PROC.resolve(pid + "/statm")), StandardCharsets.US_ASCII);
       int from = statm.indexOf(' ') + 1;
       int to = statm.indexOf(' ', from);
-      return Long.parseLong(statm.substring(from, to)) * PAGE_SIZE;
+      return Long.parseLong(statm.substring(from, to)) * ProcStat.PAGE_SIZE;
     } catch (IOException | RuntimeException e) {
       return 0;
     }

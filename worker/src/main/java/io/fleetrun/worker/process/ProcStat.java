@@ -10,20 +10,33 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The fields of {@code /proc/<pid>/stat} the supervisor (and its tests) look at.
+ * The fields of {@code /proc/<pid>/stat} the supervisor, the worker's resource sampler (and
+ * tests) look at.
  *
  * @param state one letter: R, S, D, Z (zombie), T, ...
  * @param pgrp process group id
+ * @param cpuTicks user plus system CPU time, in clock ticks ({@link #TICKS_PER_SECOND})
+ * @param startTicks start time after boot, in clock ticks: with the pid, a process's identity
+ * @param rssPages resident set size in pages ({@link #PAGE_SIZE} bytes)
  */
-record ProcStat(int pid, char state, int ppid, int pgrp, int session) {
+public record ProcStat(int pid, char state, int ppid, int pgrp, int session, long cpuTicks, long startTicks,
+    long rssPages) {
+  /** USER_HZ: fixed at 100 by the kernel's ABI on every Linux architecture the worker runs on. */
+  public static final int TICKS_PER_SECOND = 100;
+  /** x86_64 (the only platform {@link LibC#checkPlatform} accepts) has 4 KiB pages. */
+  public static final long PAGE_SIZE = 4096;
   private static final Path PROC = Path.of("/proc");
 
-  boolean zombie() {
+  public long rssBytes() {
+    return rssPages * PAGE_SIZE;
+  }
+
+  public boolean zombie() {
     return state == 'Z';
   }
 
   /** The stat of one process; empty when it is gone (or /proc cannot be read). */
-  static Optional<ProcStat> of(int pid) {
+  public static Optional<ProcStat> of(int pid) {
     try {
       String line = new String(Files.readAllBytes(PROC.resolve(pid + "/stat")), StandardCharsets.UTF_8);
       return Optional.of(parse(pid, line));
@@ -33,7 +46,7 @@ record ProcStat(int pid, char state, int ppid, int pgrp, int session) {
   }
 
   /** Every process visible in /proc now; processes that vanish during the scan are skipped. */
-  static List<ProcStat> all() {
+  public static List<ProcStat> all() {
     List<ProcStat> result = new ArrayList<>();
     try (DirectoryStream<Path> dirs = Files.newDirectoryStream(PROC)) {
       for (Path dir : dirs) {
@@ -50,7 +63,9 @@ record ProcStat(int pid, char state, int ppid, int pgrp, int session) {
 
   /** Fields after the command name, which is in parentheses and may itself hold ") ". */
   static ProcStat parse(int pid, String line) {
-    String[] f = line.substring(line.lastIndexOf(')') + 2).split(" ", 5);
-    return new ProcStat(pid, f[0].charAt(0), Integer.parseInt(f[1]), Integer.parseInt(f[2]), Integer.parseInt(f[3]));
+    // f[0] is field 3 of proc(5): utime 14, stime 15, starttime 22, rss 24
+    String[] f = line.substring(line.lastIndexOf(')') + 2).split(" ", 23);
+    return new ProcStat(pid, f[0].charAt(0), Integer.parseInt(f[1]), Integer.parseInt(f[2]), Integer.parseInt(f[3]),
+        Long.parseLong(f[11]) + Long.parseLong(f[12]), Long.parseLong(f[19]), Long.parseLong(f[21]));
   }
 }

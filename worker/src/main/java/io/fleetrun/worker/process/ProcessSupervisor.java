@@ -127,6 +127,14 @@ public final class ProcessSupervisor implements AutoCloseable {
   }
 
   /**
+   * Pids of the main children running now (a snapshot; their descendants are found through
+   * /proc). For the worker's resource sampler; any thread.
+   */
+  public int[] livePids() {
+    return loop.livePids();
+  }
+
+  /**
    * Stops every child with the stop sequence (cause "shutdown"), waits until all completed, stops
    * the loop thread and closes its fds. Takes at most the longest kill grace plus the drain time.
    * Must not be called on the loop thread (from a result callback); idempotent.
