@@ -32,7 +32,7 @@ final class ClusterOptions {
           + " default ${DEFAULT-VALUE}).")
   int port;
 
-  @Option(names = "--cluster-members", paramLabel = "HOST[:PORT],...", split = ",",
+  @Option(names = "--cluster-members", paramLabel = "HOST[:PORT]", split = ",",
       defaultValue = "${env:FLEETRUN_CLUSTER_MEMBERS:-" + ClusterConfig.DEFAULT_HOST + "}",
       description = "Where to find the cluster: hosts or host:port, at least one running (env"
           + " FLEETRUN_CLUSTER_MEMBERS; default ${DEFAULT-VALUE}). A host alone means ports --cluster-port to +2.")

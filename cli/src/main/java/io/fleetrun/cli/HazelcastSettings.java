@@ -90,7 +90,8 @@ final class HazelcastSettings {
     join.getAutoDetectionConfig().setEnabled(false);
     if (cluster.kubernetesDns() != null) {
       join.getTcpIpConfig().setEnabled(false);
-      join.getKubernetesConfig().setEnabled(true).setProperty("service-dns", cluster.kubernetesDns());
+      join.getKubernetesConfig().setEnabled(true).setProperty("service-dns", cluster.kubernetesDns())
+          .setProperty("service-port", Integer.toString(cluster.port()));
     } else {
       join.getTcpIpConfig().setEnabled(true).setMembers(cluster.members());
     }
