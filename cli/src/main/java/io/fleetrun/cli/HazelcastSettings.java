@@ -51,6 +51,10 @@ final class HazelcastSettings {
     // on a busy 2-core machine the health monitor logs a block of figures every few seconds
     config.setProperty("hazelcast.health.monitoring.level", "OFF");
     config.setProperty("hazelcast.wait.seconds.before.join", "1");
+    // A member that found nobody at start (a worker up before the coordinator) forms a cluster of
+    // its own and merges once it reaches a listed member: look every 10 s, not after 5 minutes
+    config.setProperty("hazelcast.merge.first.run.delay.seconds", "10");
+    config.setProperty("hazelcast.merge.next.run.delay.seconds", "10");
     // bind to the configured interface only, never to 0.0.0.0 (Hazelcast's default)
     config.setProperty("hazelcast.socket.bind.any", "false");
     config.setProperty("hazelcast.socket.client.bind.any", "false");
