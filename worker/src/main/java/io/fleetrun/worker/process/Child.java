@@ -51,6 +51,11 @@ final class Child implements ChildHandle {
   TaskCgroup cgroup;
   /** When the tree was killed after the main child's exit (cgroup backend): bounds the wait for it to empty. */
   long treeKilledAtNanos;
+  /**
+   * Process-group backend: the task left processes at its exit, so it completes only once a
+   * subreaper sweep found none of them left and its group is empty.
+   */
+  boolean awaitingSweep;
   /** Peak sampled group RSS; non-null only for a running child with a memory limit ({@link GroupGuard}). */
   Long maxRssBytes;
 
@@ -114,7 +119,7 @@ final class Child implements ChildHandle {
 
   /** Records a wait4 status and rusage (utime, stime as timevals). */
   void exited(int status, Pointer rusage) {
-    reaped = true;
+    markReaped();
     if (Signals.exited(status)) {
       exitCode = Signals.exitCode(status);
     } else if (Signals.signaled(status)) {
@@ -125,6 +130,12 @@ final class Child implements ChildHandle {
     // ru_maxrss is not used: a vfork-started child inherits the worker's peak (see TaskResult)
   }
 
+  /** The pid is no longer this child's: every subreaper in the JVM may treat what it left as orphans. */
+  void markReaped() {
+    reaped = true;
+    Subreaper.mainChildEnded(pid);
+  }
+
   /** CPU of the whole tree from its cgroup, which also counts descendants nobody waited for. */
   void treeCpu(long[] userSysMs) {
     userCpuMs = Math.max(userCpuMs, userSysMs[0]);
@@ -133,7 +144,7 @@ final class Child implements ChildHandle {
 
   /** The exit status could not be collected; the result says so instead of guessing. */
   void statusLost(String reason) {
-    reaped = true;
+    markReaped();
     addError("exit status lost: " + reason);
   }
 

@@ -15,6 +15,8 @@ import java.util.Map;
  * OrphanSweeper}); every descendant inherits it, even one that leaves the process group.
  */
 final class ChildEnvironment {
+  /** The variable naming the task every process of it inherits (also read back by {@link Subreaper}). */
+  static final String TASK_ID = "FLEETRUN_TASK_ID";
   /** The {@code PATH} of the default base, independent of the worker's own {@code PATH}. */
   static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
@@ -42,7 +44,7 @@ final class ChildEnvironment {
     Map<String, String> env = new LinkedHashMap<>(base == null ? defaultBase() : base);
     env.putAll(spec.env());
     env.put("FLEETRUN_BATCH_ID", spec.batchId());
-    env.put("FLEETRUN_TASK_ID", spec.taskId());
+    env.put(TASK_ID, spec.taskId());
     env.put("FLEETRUN_SEQ", Integer.toString(spec.seq()));
     env.put(OrphanSweeper.MARK, OrphanSweeper.SELF);
     return env;

@@ -37,6 +37,8 @@ final class ChildLoop implements Runnable {
   static final int POLL_MS = 5;
   /** How long a killed cgroup may take to empty before the child completes without it. */
   static final long TREE_GONE_MS = 10_000;
+  /** How long a task of the process-group backend waits for sweeps to find nothing of it left. */
+  static final long SWEEP_GIVE_UP_MS = 2_000;
   private static final int READ_BYTES = 64 * 1024;
   private static final int EXIT = 2;
 
@@ -54,6 +56,8 @@ final class ChildLoop implements Runnable {
   /** Reaped children whose killed cgroup still holds a dying process; checked every {@value #POLL_MS} ms. */
   private final Set<Child> emptying = new LinkedHashSet<>();
   private final Cgroups cgroups;
+  /** The process-group backend's reach past the group; null with cgroups, which reach everything. */
+  private final Subreaper subreaper;
   private final Deadlines deadlines = new Deadlines();
   private final ChildReaper reaper = new ChildReaper(this, deadlines);
   private final StopSequence stops = new StopSequence(deadlines, reaper);
@@ -66,6 +70,7 @@ final class ChildLoop implements Runnable {
   ChildLoop(boolean usePidfd, Cgroups cgroups) {
     this.usePidfd = usePidfd;
     this.cgroups = cgroups;
+    this.subreaper = cgroups == null ? Subreaper.enable() : null;
   }
 
   /** Any thread: queues a command for the loop; false once the loop takes no more commands. */
@@ -129,6 +134,9 @@ final class ChildLoop implements Runnable {
         long now = System.nanoTime();
         stops.fireDue(now);
         groupGuard.sampleIfDue(now);
+        if (subreaper != null && subreaper.due(now)) {
+          subreaper.sweep(now, byTaskId());
+        }
       }
     } catch (RuntimeException | Error e) {
       log.error("child loop failed; killing every child it watched", e);
@@ -147,6 +155,9 @@ final class ChildLoop implements Runnable {
       reaper.close();
       if (cgroups != null) {
         cgroups.close();
+      }
+      if (subreaper != null) {
+        subreaper.close();
       }
     }
   }
@@ -219,11 +230,15 @@ final class ChildLoop implements Runnable {
       return;
     }
     Spawner.Spawned s;
+    var registering = Subreaper.SPAWNS.readLock(); // no sweep judges the child before it is registered
+    registering.lock();
     try {
       c.cgroup = cgroups == null ? null : createCgroup(c);
       s = spawner.spawn(c.spec().commandLine(), c.env, c.spec().cwd(),
           c.cgroup == null ? null : c.cgroup.joinScript());
+      Subreaper.mainChildRuns(s.pid(), c.spec().taskId());
     } catch (Spawner.SpawnException e) {
+      registering.unlock();
       log.debug("task {} did not start: {}", c.spec().taskId(), e.getMessage());
       if (c.cgroup != null) {
         cgroups.release(c.cgroup);
@@ -232,6 +247,7 @@ final class ChildLoop implements Runnable {
       complete(c, c.notStarted(Outcome.SPAWN_FAILED, null, e.getMessage()));
       return;
     }
+    registering.unlock();
     c.id = nextId++;
     c.running(s.pid(), s.stdoutFd(), s.stderrFd(), System.currentTimeMillis());
     children.put(c.id, c);
@@ -291,9 +307,29 @@ final class ChildLoop implements Runnable {
     }
   }
 
+  private Map<String, Child> byTaskId() {
+    Map<String, Child> tasks = new HashMap<>();
+    children.values().forEach(c -> tasks.put(c.spec().taskId(), c));
+    return tasks;
+  }
+
+  /**
+   * A task exited leaving processes (its pipes still held, or group members killed): with a
+   * subreaper, it completes only once a sweep finds nothing of it left (see {@link #treeGone}).
+   */
+  void awaitSweep(Child c) {
+    if (subreaper != null) {
+      c.awaitingSweep = true;
+      subreaper.hurry(System.nanoTime());
+    }
+  }
+
   private int nextTimeoutMs() {
     long now = System.nanoTime();
     long timeout = earliest(deadlines.millisUntilNext(now), groupGuard.millisUntilNext(now));
+    if (subreaper != null) {
+      timeout = earliest(timeout, subreaper.millisUntilNext(now));
+    }
     if (!polled.isEmpty() || !emptying.isEmpty()) {
       timeout = timeout < 0 ? POLL_MS : Math.min(timeout, POLL_MS);
     }
@@ -318,8 +354,20 @@ final class ChildLoop implements Runnable {
     complete(c, c.toResult(System.currentTimeMillis()));
   }
 
-  /** True when the child has no cgroup or its cgroup is empty (or stopped emptying in time). */
+  /**
+   * True when nothing of the task's tree is left: its cgroup is empty, or (process groups) no
+   * sweep is awaited; or when it stopped emptying in time.
+   */
   private boolean treeGone(Child c) {
+    if (c.cgroup == null && c.awaitingSweep) {
+      if (System.nanoTime() - c.treeKilledAtNanos <= TimeUnit.MILLISECONDS.toNanos(SWEEP_GIVE_UP_MS)) {
+        emptying.add(c);
+        return false;
+      }
+      c.awaitingSweep = false;
+      c.addError("processes of the task were still found " + SWEEP_GIVE_UP_MS + " ms after its exit"
+          + " (uninterruptible sleep?); the worker kills them when it finds them");
+    }
     if (c.cgroup == null || !c.cgroup.populated()) {
       emptying.remove(c);
       return true;

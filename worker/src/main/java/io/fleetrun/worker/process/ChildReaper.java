@@ -12,8 +12,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Only pids the loop spawned are waited for, each by its own pid: a {@code waitpid(-1)} would
  * steal exit statuses from {@code java.lang.Process} children of the same JVM (the broker).
- * Group or cgroup members killed here are not our children (they are reparented to init or the
- * nearest subreaper) and are not reaped here; making the worker a subreaper is left for later.
+ * Group or cgroup members killed here are not our children (they are reparented to init or, with
+ * the process-group backend, to this worker as subreaper, where {@link Subreaper} reaps them).
  */
 final class ChildReaper implements AutoCloseable {
   private final ChildLoop loop;
@@ -50,6 +50,10 @@ final class ChildReaper implements AutoCloseable {
       killTree(c);
     } else {
       c.descendantsKilled = ProcessGroups.killRemaining(c.pid());
+      c.treeKilledAtNanos = System.nanoTime();
+      if (c.streamsOpen() || c.descendantsKilled > 0 || !ProcessGroups.empty(c.pid())) {
+        loop.awaitSweep(c); // pipes held, processes killed or zombies in the group: someone may be left
+      }
     }
     if (c.streamsOpen()) {
       deadlines.schedule(c, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ChildLoop.DRAIN_AFTER_EXIT_MS));
@@ -114,7 +118,7 @@ final class ChildReaper implements AutoCloseable {
       if (!c.reaped) { // a reaped child's pid may already be reused: never signal it
         ProcessGroups.signal(c.pid(), SIGKILL);
         wait4(c.pid(), status, 0, null);
-        c.reaped = true; // nor may a late stop command
+        c.markReaped(); // nor may a late stop command
       }
       if (c.cgroup != null) {
         c.cgroup.killAndRemove();

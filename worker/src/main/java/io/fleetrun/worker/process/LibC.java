@@ -54,6 +54,7 @@ final class LibC {
   static final int RUSAGE_BYTES = 144;
 
   static final long SYS_PIDFD_OPEN = 434;
+  static final int PR_SET_CHILD_SUBREAPER = 36;
 
   static {
     Native.register(LibC.class, NativeLibrary.getInstance(Platform.C_LIBRARY_NAME));
@@ -114,6 +115,9 @@ final class LibC {
   static native long write(int fd, Pointer buf, long count);
 
   static native int kill(int pid, int sig);
+
+  /** prctl(2) with every argument a long: only PR_SET_CHILD_SUBREAPER is used. */
+  static native int prctl(int option, long arg2, long arg3, long arg4, long arg5);
 
   static native int wait4(int pid, int[] status, int options, Pointer rusage);
 

@@ -22,7 +22,6 @@ final class OrphanSweeper {
   static final String MARK = "FLEETRUN_SUPERVISOR";
   static final String SELF = ProcessHandle.current().pid() + ":" + startTime(ProcessHandle.current().pid());
   private static final Logger LOG = LoggerFactory.getLogger(OrphanSweeper.class);
-  private static final byte[] NEEDLE = (MARK + "=").getBytes(StandardCharsets.US_ASCII);
   private static final int ROUNDS = 5;
 
   private OrphanSweeper() {}
@@ -63,23 +62,36 @@ final class OrphanSweeper {
 
   /** The value of the mark in a process's environment, or null. */
   static String markOf(Path procDir) {
+    String[] v = envValues(procDir, MARK);
+    return v == null ? null : v[0];
+  }
+
+  /**
+   * The values of {@code names} in a process's environment, in their order, each null when
+   * absent; null when the environment cannot be read (gone, a zombie's is empty, not ours).
+   */
+  static String[] envValues(Path procDir, String... names) {
     byte[] env;
     try {
       env = Files.readAllBytes(procDir.resolve("environ"));
     } catch (IOException | SecurityException e) {
-      return null; // gone, or not ours to read
+      return null;
     }
+    String[] values = new String[names.length];
     for (int start = 0; start < env.length; ) {
       int end = start;
       while (end < env.length && env[end] != 0) {
         end++;
       }
-      if (startsWith(env, start, end)) {
-        return new String(env, start + NEEDLE.length, end - start - NEEDLE.length, StandardCharsets.US_ASCII);
+      for (int i = 0; i < names.length; i++) {
+        if (values[i] == null && isVariable(env, start, end, names[i])) {
+          int from = start + names[i].length() + 1;
+          values[i] = new String(env, from, end - from, StandardCharsets.UTF_8);
+        }
       }
       start = end + 1;
     }
-    return null;
+    return values;
   }
 
   /** True when {@code pid:starttime} names a process that runs now. */
@@ -104,12 +116,14 @@ final class OrphanSweeper {
     }
   }
 
-  private static boolean startsWith(byte[] env, int start, int end) {
-    if (end - start < NEEDLE.length) {
+  /** True when bytes start..end of the environment read {@code name=...}. */
+  private static boolean isVariable(byte[] env, int start, int end, String name) {
+    int n = name.length();
+    if (end - start <= n || env[start + n] != '=') {
       return false;
     }
-    for (int i = 0; i < NEEDLE.length; i++) {
-      if (env[start + i] != NEEDLE[i]) {
+    for (int i = 0; i < n; i++) {
+      if (env[start + i] != name.charAt(i)) {
         return false;
       }
     }

@@ -17,6 +17,11 @@ import static io.fleetrun.worker.process.LibC.SIGSTOP;
 final class ProcessGroups {
   private ProcessGroups() {}
 
+  /** True when no process (zombies included) is in the group any more. */
+  static boolean empty(int pgid) {
+    return LibC.kill(-pgid, 0) != 0 && LibC.errno() == LibC.ESRCH;
+  }
+
   /** Sends {@code signal} to every process of the group; false when the group is empty. */
   static boolean signal(int pgid, int signal) {
     return LibC.kill(-pgid, signal) == 0;

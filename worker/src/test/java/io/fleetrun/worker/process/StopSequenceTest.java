@@ -119,7 +119,7 @@ class StopSequenceTest extends SupervisedTest {
     for (ChildHandle h : handles) {
       assertTrue(h.result().isDone(), "close() returns only after every result");
       TaskResult r = h.result().join();
-      assertEquals(Outcome.CANCELLED, r.outcome());
+      assertEquals(Outcome.CANCELLED, r.outcome(), r.toString());
       assertEquals("shutdown", r.cause());
     }
     TaskResult late = own.start(sh("sleep 714"), null).result().join();
