@@ -66,6 +66,11 @@ final class CoordinatorClient {
     return send(request("/v1/tasks/" + enc(taskId)).GET().build(), 200);
   }
 
+  /** The fleet report: workers, batches and totals ({@code GET /v1/fleet}). */
+  JsonNode fleet() {
+    return send(request("/v1/fleet").GET().build(), 200);
+  }
+
   /** Asks to cancel a batch (an id without a dot) or one task (batch id, dot, seq). */
   JsonNode cancel(String id) {
     String path = id.contains(".") ? "/v1/tasks/" + enc(id) : "/v1/batches/" + enc(id);

@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
     versionProvider = Fleetrun.Version.class,
     description = "Runs batches of shell commands on a fleet of workers, through Kafka.",
     subcommands = {
-      LocalCommand.class, SubmitCommand.class, StatusCommand.class, CancelCommand.class, BrokerCommand.class,
+      LocalCommand.class, SubmitCommand.class, StatusCommand.class, TopCommand.class, CancelCommand.class, BrokerCommand.class,
       CoordinatorCommand.class, WorkerCommand.class, CommandLine.HelpCommand.class
     },
     exitCodeListHeading = "%nExit codes:%n",

@@ -28,19 +28,31 @@ import org.slf4j.LoggerFactory;
  * restarted coordinator therefore shows the same batches, cancels included. {@link #stop()}
  * closes the server, the producer, the loader thread and the fetch consumer. If start fails,
  * whatever it opened is closed again.
+ *
+ * <p>Once caught up it deploys a {@link FleetVerticle} (worker telemetry, {@code GET /v1/fleet},
+ * {@code /metrics}, the dashboard and its event-bus bridge on the same server), undeployed with it.
  */
 public final class CoordinatorVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(CoordinatorVerticle.class);
 
   private final CoordinatorConfig config;
+  private final FleetSettings fleetSettings;
   private Projection projection;
+  private FleetVerticle fleet;
+  private String fleetDeployment;
   private ProjectionLoader loader;
   private KafkaProducer<String, Object> producer;
   private OutputFetcher fetcher;
   private volatile HttpServer server;
 
   public CoordinatorVerticle(CoordinatorConfig config) {
+    this(config, FleetSettings.DEFAULTS);
+  }
+
+  /** A coordinator whose fleet view runs with {@code fleetSettings} (tests shorten its periods). */
+  public CoordinatorVerticle(CoordinatorConfig config, FleetSettings fleetSettings) {
     this.config = config;
+    this.fleetSettings = fleetSettings;
   }
 
   /** The port the HTTP server listens on (the chosen one when the config said 0). */
@@ -56,6 +68,7 @@ public final class CoordinatorVerticle extends VerticleBase {
   public Future<?> start() {
     try {
       config.validate();
+      fleetSettings.validate();
     } catch (IllegalArgumentException e) {
       return Future.failedFuture(new IllegalArgumentException("coordinator config: " + e.getMessage(), e));
     }
@@ -69,11 +82,19 @@ public final class CoordinatorVerticle extends VerticleBase {
           loader = new ProjectionLoader(config, context, projection);
           return loader.start();
         })
+        .compose(v -> deployFleet())
         .compose(v -> listen())
         .onSuccess(s -> log.info("coordinator listening on http://{}:{} (Kafka {}, token {})",
             config.host(), s.actualPort(), config.bootstrap(), config.hasToken() ? "required" : "off"))
         .recover(err -> shutdown().transform(x -> Future.failedFuture(
             new IllegalStateException("coordinator did not start: " + err.getMessage(), err))));
+  }
+
+  private Future<String> deployFleet() {
+    fleet = new FleetVerticle(fleetSettings, config, context, () -> projection.fleetSnapshot(
+        FleetSettings.MAX_OPEN_BATCHES, FleetSettings.RECENT_BATCHES, System.currentTimeMillis()
+            - FleetSettings.FINISHED_SHOWN_MS));
+    return vertx.deployVerticle(fleet).onSuccess(id -> fleetDeployment = id);
   }
 
   private Future<HttpServer> listen() {
@@ -94,7 +115,8 @@ public final class CoordinatorVerticle extends VerticleBase {
     fetcher = new OutputFetcher(vertx, config);
     BatchPublisher publisher = new BatchPublisher(vertx, context, producer, config, projection);
     var router = HttpApi.router(vertx, config, new SubmitHandler(vertx, config, publisher),
-        new QueryHandlers(projection, fetcher), new CancelHandler(projection, producer), this::healthProblem);
+        new QueryHandlers(projection, fetcher), new CancelHandler(projection, producer), this::healthProblem,
+        new FleetRoutes(vertx, config, fleet));
     HttpServerOptions options = new HttpServerOptions().setHost(config.host()).setPort(config.port());
     return warm.compose(v -> vertx.createHttpServer(options).requestHandler(router).listen())
         .onSuccess(s -> server = s);
@@ -119,7 +141,12 @@ public final class CoordinatorVerticle extends VerticleBase {
     HttpServer s = server;
     server = null;
     Future<?> closed = s == null ? Future.succeededFuture() : s.close();
-    return closed.transform(x -> {
+    String fleetId = fleetDeployment;
+    fleetDeployment = null;
+    // a child deployment goes with its parent's undeploy; a failed start undeploys it here
+    Future<?> fleetGone = fleetId == null || !vertx.deploymentIDs().contains(fleetId)
+        ? Future.succeededFuture() : vertx.undeploy(fleetId);
+    return Future.join(closed, fleetGone).transform(x -> {
       if (producer != null) {
         steps.add(producer.close(config.kafkaTimeoutMs()));
       }

@@ -34,7 +34,7 @@ final class HttpApi {
    *     healthy, else what is wrong
    */
   static Router router(Vertx vertx, CoordinatorConfig config, SubmitHandler submit,
-      QueryHandlers queries, CancelHandler cancels, Supplier<String> health) {
+      QueryHandlers queries, CancelHandler cancels, Supplier<String> health, FleetRoutes fleet) {
     Router r = Router.router(vertx);
     if (config.hasToken()) {
       r.route("/v1/*").handler(bearer(config.token()));
@@ -54,25 +54,39 @@ final class HttpApi {
       String problem = health.get();
       json(ctx, problem == null ? 200 : 503, new ApiViews.Health(problem == null ? "ok" : problem));
     });
+    fleet.mount(r);
     for (int code : ERROR_CODES) {
       r.errorHandler(code, ctx -> failure(ctx, config));
     }
     return r;
   }
 
-  private static io.vertx.core.Handler<RoutingContext> bearer(String token) {
+  static io.vertx.core.Handler<RoutingContext> bearer(String token) {
+    return bearer(token, false);
+  }
+
+  /**
+   * A handler that lets a request on only with the token: in an {@code Authorization: Bearer}
+   * header, or, when {@code queryAllowed}, as the query parameter {@code token} (for a browser's
+   * WebSocket, which cannot set headers).
+   */
+  static io.vertx.core.Handler<RoutingContext> bearer(String token, boolean queryAllowed) {
     byte[] expected = token.getBytes(StandardCharsets.UTF_8);
     return ctx -> {
       String header = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
       String presented = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)
           ? header.substring(7).trim() : null;
+      if (presented == null && queryAllowed) {
+        presented = ctx.request().getParam("token");
+      }
       // constant-time comparison: the token must not leak through response timing
       if (presented != null && MessageDigest.isEqual(expected, presented.getBytes(StandardCharsets.UTF_8))) {
         ctx.next();
         return;
       }
       ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"fleetrun\"");
-      error(ctx, 401, header == null ? "missing Authorization: Bearer <token> header" : "invalid bearer token", null);
+      boolean none = presented == null && header == null;
+      error(ctx, 401, none ? "missing Authorization: Bearer <token> header" : "invalid bearer token", null);
     };
   }
 

@@ -44,6 +44,7 @@ final class Projection {
    */
   private final Map<String, long[]> earlyCancels = new HashMap<>();
   private final Interner names = new Interner();
+  private final FleetLedger ledger = new FleetLedger();
   private final int maxSeq;
   private final LongSupplier clock;
   private long skipped;
@@ -71,6 +72,7 @@ final class Projection {
       t.cmd = display == null || display.length() <= MAX_CMD_CHARS
           ? display : display.substring(0, MAX_CMD_CHARS - 3) + "...";
     }
+    ledger.batchChanged(batches.get(batchId));
   }
 
   public void applyAccepted(BatchAccepted e) {
@@ -81,7 +83,9 @@ final class Projection {
     BatchEntry b = entry(e.batchId());
     if (!b.accepted) {
       b.accept(e.name(), e.taskCount(), e.acceptedAtMs());
+      ledger.accepted(e.taskCount());
     }
+    ledger.batchChanged(b);
   }
 
   public void applyStarted(TaskStarted e) {
@@ -89,6 +93,7 @@ final class Projection {
       BatchEntry b = entry(e.batchId());
       TaskEntry t = b.taskOrCreate(e.seq());
       int before = t.stateCode();
+      String beforeWorker = t.workerId;
       AttemptSlot slot = t.slotFor(e.attempt());
       int runsBefore = slot.runs;
       if (slot.applyStarted(e, names)) {
@@ -98,6 +103,7 @@ final class Projection {
       if (runsBefore >= 1 && slot.runs > runsBefore) {
         b.reruns++;
       }
+      track(b, e.seq(), t, before, beforeWorker);
     }
   }
 
@@ -107,12 +113,24 @@ final class Projection {
       BatchEntry b = entry(e.batchId());
       TaskEntry t = b.taskOrCreate(e.seq());
       int before = t.stateCode();
+      String beforeWorker = t.workerId;
       AttemptSlot slot = t.slotFor(e.attempt());
       if (slot.applyFinished(e, partition, offset, names)) {
         b.recount(before, t.stateCode());
         b.noteTimes(slot);
+        ledger.finished(slot.outcome);
       }
+      track(b, e.seq(), t, before, beforeWorker);
     }
+  }
+
+  /** Tells the ledger where task {@code seq} runs now and whether its batch is still open. */
+  private void track(BatchEntry b, int seq, TaskEntry t, int before, String beforeWorker) {
+    int after = t.stateCode();
+    if (before == 0 || after == 0) {
+      ledger.taskMoved(b.batchId + "." + seq, before, beforeWorker, after, t.workerId);
+    }
+    ledger.batchChanged(b);
   }
 
   /**
@@ -198,6 +216,29 @@ final class Projection {
       return Optional.empty();
     }
     return Optional.of(TaskLookup.of(b.batchId + "." + seq, b.batchId, seq, t));
+  }
+
+  /**
+   * What the fleet view needs, detached from the projection: batches not yet done (newest first,
+   * at most {@code maxOpen}), the newest {@code recent} batches that finished at or after {@code
+   * finishedSinceMs}, tasks running per worker, and the event counters.
+   */
+  public ProjectionSnapshot fleetSnapshot(int maxOpen, int recent, long finishedSinceMs) {
+    List<BatchSummary> shown = new ArrayList<>();
+    for (String id : ledger.openBatches(maxOpen)) {
+      shown.add(summary(batches.get(id)));
+    }
+    int looked = 0;
+    for (BatchEntry b : batches.descendingMap().values()) {
+      if (looked++ >= recent) {
+        break;
+      }
+      if (b.allDone() && b.lastEndedAtMs >= finishedSinceMs) {
+        shown.add(summary(b));
+      }
+    }
+    return new ProjectionSnapshot(shown, ledger.runningByWorker(), ledger.finishedByOutcome(),
+        ledger.batchesAccepted(), ledger.tasksAccepted(), ledger.openCount());
   }
 
   /** The state code of a filter name: QUEUED, RUNNING or an Outcome name. */

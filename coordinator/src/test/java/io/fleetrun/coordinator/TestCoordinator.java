@@ -54,6 +54,17 @@ final class TestCoordinator implements AutoCloseable {
     }
   }
 
+  /** Deploys {@code v} on an existing Vert.x (closed by {@link #close()}). */
+  static TestCoordinator deploy(Vertx vertx, CoordinatorVerticle v, String token) {
+    try {
+      String id = vertx.deployVerticle(v).await(60, TimeUnit.SECONDS);
+      return new TestCoordinator(vertx, v, id, token);
+    } catch (Exception e) {
+      closeQuietly(vertx);
+      throw new AssertionError("coordinator did not start: " + e.getMessage(), e);
+    }
+  }
+
   Reply get(String path) {
     return send(request(path).GET().build());
   }
@@ -82,7 +93,8 @@ final class TestCoordinator implements AutoCloseable {
     try {
       HttpResponse<byte[]> r = http.send(req, HttpResponse.BodyHandlers.ofByteArray());
       String raw = new String(r.body(), StandardCharsets.UTF_8);
-      JsonNode body = raw.isEmpty() ? Json.MAPPER.nullNode() : Json.MAPPER.readTree(raw);
+      boolean json = r.headers().firstValue("Content-Type").orElse("").startsWith("application/json");
+      JsonNode body = raw.isEmpty() || !json ? Json.MAPPER.nullNode() : Json.MAPPER.readTree(raw);
       return new Reply(r.statusCode(), body, raw);
     } catch (IOException e) {
       throw new AssertionError(req.method() + " " + req.uri() + " failed: " + e, e);

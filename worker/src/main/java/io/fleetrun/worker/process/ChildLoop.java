@@ -35,10 +35,6 @@ final class ChildLoop implements Runnable {
   /** How long pipes may stay open after the exit and the group kill (setsid escapees hold them). */
   static final long DRAIN_AFTER_EXIT_MS = 200;
   static final int POLL_MS = 5;
-  /** How long a killed cgroup may take to empty before the child completes without it. */
-  static final long TREE_GONE_MS = 10_000;
-  /** How long a task of the process-group backend waits for sweeps to find nothing of it left. */
-  static final long SWEEP_GIVE_UP_MS = 2_000;
   private static final int READ_BYTES = 64 * 1024;
   private static final int EXIT = 2;
 
@@ -53,11 +49,8 @@ final class ChildLoop implements Runnable {
   /** Pids of the running main children, for the resource sampler on another thread. */
   private final Set<Integer> livePids = ConcurrentHashMap.newKeySet();
   private final Set<Child> polled = new LinkedHashSet<>();
-  /** Reaped children whose killed cgroup still holds a dying process; checked every {@value #POLL_MS} ms. */
-  private final Set<Child> emptying = new LinkedHashSet<>();
   private final Cgroups cgroups;
-  /** The process-group backend's reach past the group; null with cgroups, which reach everything. */
-  private final Subreaper subreaper;
+  private final Leftovers leftovers;
   private final Deadlines deadlines = new Deadlines();
   private final ChildReaper reaper = new ChildReaper(this, deadlines);
   private final StopSequence stops = new StopSequence(deadlines, reaper);
@@ -70,7 +63,7 @@ final class ChildLoop implements Runnable {
   ChildLoop(boolean usePidfd, Cgroups cgroups) {
     this.usePidfd = usePidfd;
     this.cgroups = cgroups;
-    this.subreaper = cgroups == null ? Subreaper.enable() : null;
+    this.leftovers = new Leftovers(cgroups == null);
   }
 
   /** Any thread: queues a command for the loop; false once the loop takes no more commands. */
@@ -128,15 +121,13 @@ final class ChildLoop implements Runnable {
         for (Child c : polled.isEmpty() ? List.<Child>of() : new ArrayList<>(polled)) {
           reaper.tryReap(c);
         }
-        for (Child c : emptying.isEmpty() ? List.<Child>of() : new ArrayList<>(emptying)) {
+        for (Child c : leftovers.waiting()) {
           maybeFinish(c);
         }
         long now = System.nanoTime();
         stops.fireDue(now);
         groupGuard.sampleIfDue(now);
-        if (subreaper != null && subreaper.due(now)) {
-          subreaper.sweep(now, byTaskId());
-        }
+        leftovers.sweepIfDue(now, children.values());
       }
     } catch (RuntimeException | Error e) {
       log.error("child loop failed; killing every child it watched", e);
@@ -156,9 +147,7 @@ final class ChildLoop implements Runnable {
       if (cgroups != null) {
         cgroups.close();
       }
-      if (subreaper != null) {
-        subreaper.close();
-      }
+      leftovers.close();
     }
   }
 
@@ -307,30 +296,16 @@ final class ChildLoop implements Runnable {
     }
   }
 
-  private Map<String, Child> byTaskId() {
-    Map<String, Child> tasks = new HashMap<>();
-    children.values().forEach(c -> tasks.put(c.spec().taskId(), c));
-    return tasks;
-  }
-
-  /**
-   * A task exited leaving processes (its pipes still held, or group members killed): with a
-   * subreaper, it completes only once a sweep finds nothing of it left (see {@link #treeGone}).
-   */
+  /** See {@link Leftovers#awaitSweep}. */
   void awaitSweep(Child c) {
-    if (subreaper != null) {
-      c.awaitingSweep = true;
-      subreaper.hurry(System.nanoTime());
-    }
+    leftovers.awaitSweep(c);
   }
 
   private int nextTimeoutMs() {
     long now = System.nanoTime();
     long timeout = earliest(deadlines.millisUntilNext(now), groupGuard.millisUntilNext(now));
-    if (subreaper != null) {
-      timeout = earliest(timeout, subreaper.millisUntilNext(now));
-    }
-    if (!polled.isEmpty() || !emptying.isEmpty()) {
+    timeout = earliest(timeout, leftovers.millisUntilNext(now));
+    if (!polled.isEmpty()) {
       timeout = timeout < 0 ? POLL_MS : Math.min(timeout, POLL_MS);
     }
     return (int) timeout;
@@ -343,7 +318,7 @@ final class ChildLoop implements Runnable {
 
   /** Completes {@code c} once nothing of it is left: status reaped, both pipes closed, cgroup empty. */
   void maybeFinish(Child c) {
-    if (!c.reaped || c.streamsOpen() || !treeGone(c) || children.remove(c.id) == null) {
+    if (!c.reaped || c.streamsOpen() || !leftovers.treeGone(c) || children.remove(c.id) == null) {
       return;
     }
     livePids.remove(c.pid());
@@ -352,34 +327,6 @@ final class ChildLoop implements Runnable {
       releaseCgroup(c);
     }
     complete(c, c.toResult(System.currentTimeMillis()));
-  }
-
-  /**
-   * True when nothing of the task's tree is left: its cgroup is empty, or (process groups) no
-   * sweep is awaited; or when it stopped emptying in time.
-   */
-  private boolean treeGone(Child c) {
-    if (c.cgroup == null && c.awaitingSweep) {
-      if (System.nanoTime() - c.treeKilledAtNanos <= TimeUnit.MILLISECONDS.toNanos(SWEEP_GIVE_UP_MS)) {
-        emptying.add(c);
-        return false;
-      }
-      c.awaitingSweep = false;
-      c.addError("processes of the task were still found " + SWEEP_GIVE_UP_MS + " ms after its exit"
-          + " (uninterruptible sleep?); the worker kills them when it finds them");
-    }
-    if (c.cgroup == null || !c.cgroup.populated()) {
-      emptying.remove(c);
-      return true;
-    }
-    if (System.nanoTime() - c.treeKilledAtNanos > TimeUnit.MILLISECONDS.toNanos(TREE_GONE_MS)) {
-      emptying.remove(c);
-      c.addError(c.cgroup.members().length + " processes of the task were still alive "
-          + TREE_GONE_MS + " ms after SIGKILL (uninterruptible sleep?)");
-      return true;
-    }
-    emptying.add(c);
-    return false;
   }
 
   private void releaseCgroup(Child c) {
