@@ -10,7 +10,6 @@ import io.fleetrun.common.Json;
 import io.fleetrun.common.testing.ChildProcesses;
 import io.fleetrun.common.testing.LeakGuard;
 import io.fleetrun.common.testing.TestKafka;
-import io.fleetrun.common.wire.WorkerTelemetry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -20,6 +19,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -31,9 +31,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * Acceptance of the clustered fleet: a coordinator and two workers, each a JVM of its own started
  * as an operator would ({@code fleetrun coordinator ...}, {@code fleetrun worker ...}), on the
- * shared test broker, form one cluster on loopback; the workers' telemetry crosses the clustered
- * event bus while a batch runs; a worker killed with SIGKILL is noticed as gone within seconds and
- * the batch completes on the other worker, the dead one's unacknowledged tasks run again there.
+ * shared test broker, form one cluster on loopback; while a batch runs the coordinator's {@code GET
+ * /v1/fleet} shows both workers with live figures that crossed the clustered event bus; a worker
+ * killed with SIGKILL is logged as gone and shown DOWN within seconds, and the batch completes on
+ * the other worker, the dead one's unacknowledged tasks running again there (at-least-once).
  * Every JVM is stopped and reaped at the end (the leak guard checks no child is left).
  */
 @Timeout(240)
@@ -66,9 +67,7 @@ class ClusterAcceptanceTest {
     String marker = "clusterit" + UUID.randomUUID().toString().substring(0, 8);
     int hazelcastPort = freePort();
     // a cluster of this test's own: other tests on this machine may run fleets on the default name
-    ClusterConfig cluster = ClusterConfig.defaults().withName(marker).withPort(hazelcastPort)
-        .withMembers(List.of("127.0.0.1:" + hazelcastPort)).validate();
-    List<String> clusterArgs = List.of("--cluster-name", cluster.name(), "--cluster-port", Integer.toString(hazelcastPort),
+    List<String> clusterArgs = List.of("--cluster-name", marker, "--cluster-port", Integer.toString(hazelcastPort),
         "--cluster-members", "127.0.0.1:" + hazelcastPort);
     String bootstrap = TestKafka.bootstrap();
     FleetProcess coordinator = start("coordinator", clusterArgs, "coordinator", "--bootstrap", bootstrap, "--port", "0");
@@ -83,40 +82,47 @@ class ClusterAcceptanceTest {
     worker2.awaitLog(Pattern.compile("worker " + w2 + " running"), START);
     coordinator.awaitLog(Pattern.compile("joined cluster '" + marker + "' \\(3 members\\)"), START);
 
-    try (TelemetryProbe probe = new TelemetryProbe(cluster)) {
-      String batchId = submit(api, marker);
-      WorkerTelemetry live1 = probe.await(w1, t -> t.liveChildren() > 0, Duration.ofSeconds(30));
-      WorkerTelemetry live2 = probe.await(w2, t -> t.liveChildren() > 0, Duration.ofSeconds(30));
-      for (WorkerTelemetry t : List.of(live1, live2)) {
-        assertTrue(t.rssBytes() > 0 && t.threads() > 0 && t.openFds() > 0 && t.cap() == 2
-            && t.assignedPartitions() > 0 && t.childrenRssBytes() > 0, "live numbers: " + t);
-      }
-      assertTrue(probe.await(w1, t -> t.started() > live1.started(), Duration.ofSeconds(30)).started() > live1.started());
-
-      // kill w2 while a task it started moments ago still runs: that task must run again on w1
-      JsonNode victim = awaitFreshTaskOn(api, batchId, w2, Duration.ofSeconds(30));
-      worker2.kill();
-      long killedAt = System.nanoTime();
-      int samplesAtKill = probe.samples(w2).size();
-      worker1.awaitLog(Pattern.compile("member worker " + w2 + " at \\S+ left cluster '" + marker + "'"), Duration.ofSeconds(10));
-      coordinator.awaitLog(Pattern.compile("member worker " + w2 + " at \\S+ left cluster '" + marker + "' \\(3 members\\)"),
-          Duration.ofSeconds(10));
-      long lossSeenMs = (System.nanoTime() - killedAt) / 1_000_000;
-      int w1Samples = probe.samples(w1).size();
-      Thread.sleep(3_500); // three and a half telemetry intervals: a reader now counts w2 as down
-      assertEquals(samplesAtKill, probe.samples(w2).size(), "telemetry of a killed worker");
-      assertTrue(probe.samples(w1).size() >= w1Samples + 2, "w1 keeps publishing");
-
-      JsonNode batch = awaitDone(api, batchId, Duration.ofSeconds(90));
-      assertEquals("SUCCEEDED", batch.path("state").asText(), batch.toString());
-      assertEquals(TASKS, batch.path("counts").path("SUCCEEDED").asInt(), batch.toString());
-      assertTrue(batch.path("reruns").asInt() >= 1, "the killed worker's running task ran again: " + batch);
-      JsonNode rerun = api.tasks(batchId, null, victim.path("seq").asInt() - 1, 1).path("items").get(0);
-      assertEquals(victim.path("taskId").asText(), rerun.path("taskId").asText());
-      assertEquals(w1, rerun.path("workerId").asText(), rerun.toString());
-      assertTrue(rerun.path("runs").asInt() >= 2, rerun.toString());
-      System.out.printf("cluster test: loss of %s seen by the coordinator %d ms after SIGKILL%n", w2, lossSeenMs);
+    String batchId = submit(api, marker);
+    // both workers in the coordinator's fleet view, their numbers coming over the clustered bus
+    JsonNode row1 = awaitWorker(api, w1, r -> r.path("sample").path("liveChildren").asInt() > 0, Duration.ofSeconds(30));
+    JsonNode row2 = awaitWorker(api, w2, r -> r.path("sample").path("liveChildren").asInt() > 0, Duration.ofSeconds(30));
+    assertEquals(List.of(w1, w2), workerIds(api.fleet()), "only this fleet's workers");
+    for (JsonNode row : List.of(row1, row2)) {
+      JsonNode t = row.path("sample");
+      assertEquals("UP", row.path("state").asText(), row.toString());
+      assertTrue(t.path("rssBytes").asLong() > 0 && t.path("threads").asInt() > 0 && t.path("openFds").asInt() > 0
+          && t.path("cap").asInt() == 2 && t.path("assignedPartitions").asInt() > 0
+          && t.path("childrenRssBytes").asLong() > 0, "live numbers: " + row);
     }
+    assertEquals(worker1.pid(), row1.path("sample").path("pid").asLong(), "w1's figures come from its own JVM");
+    assertEquals(worker2.pid(), row2.path("sample").path("pid").asLong(), "w2's figures come from its own JVM");
+    long started1 = row1.path("sample").path("started").asLong();
+    awaitWorker(api, w1, r -> r.path("sample").path("started").asLong() > started1, Duration.ofSeconds(30));
+
+    // kill w2 while a task it started moments ago still runs: that task must run again on w1
+    JsonNode victim = awaitFreshTaskOn(api, batchId, w2, Duration.ofSeconds(30));
+    worker2.kill();
+    long killedAt = System.nanoTime();
+    coordinator.awaitLog(Pattern.compile("member worker " + w2 + " at \\S+ left cluster '" + marker + "' \\(2 members\\)"),
+        Duration.ofSeconds(10));
+    long lossLoggedMs = (System.nanoTime() - killedAt) / 1_000_000;
+    worker1.awaitLog(Pattern.compile("member worker " + w2 + " at \\S+ left cluster '" + marker + "'"), Duration.ofSeconds(10));
+    JsonNode down = awaitWorker(api, w2, r -> r.path("state").asText().equals("DOWN"), Duration.ofSeconds(10));
+    long downMs = (System.nanoTime() - killedAt) / 1_000_000;
+    assertTrue(down.path("suspectTaskIds").toString().contains(victim.path("taskId").asText()),
+        "the task running on the dead worker is suspect: " + down);
+    assertEquals("UP", awaitWorker(api, w1, r -> true, Duration.ofSeconds(5)).path("state").asText());
+
+    JsonNode batch = awaitDone(api, batchId, Duration.ofSeconds(90));
+    assertEquals("SUCCEEDED", batch.path("state").asText(), batch.toString());
+    assertEquals(TASKS, batch.path("counts").path("SUCCEEDED").asInt(), batch.toString());
+    assertTrue(batch.path("reruns").asInt() >= 1, "the killed worker's running task ran again: " + batch);
+    JsonNode rerun = api.tasks(batchId, null, victim.path("seq").asInt() - 1, 1).path("items").get(0);
+    assertEquals(victim.path("taskId").asText(), rerun.path("taskId").asText());
+    assertEquals(w1, rerun.path("workerId").asText(), rerun.toString());
+    assertTrue(rerun.path("runs").asInt() >= 2, rerun.toString());
+    System.out.printf("cluster test: after SIGKILL of %s its loss was logged in %d ms, /v1/fleet showed it DOWN in %d ms%n",
+        w2, lossLoggedMs, downMs);
 
     Duration w1Stop = worker1.stop();
     coordinator.awaitLog(Pattern.compile("member worker " + w1 + " at \\S+ left cluster"), Duration.ofSeconds(10));
@@ -129,6 +135,32 @@ class ClusterAcceptanceTest {
     }
     assertEquals(1, count(coordinator.log(), "member worker " + w2 + " at "), "the loss is logged once");
     awaitNoProcess(marker, Duration.ofSeconds(10)); // the dead worker's children end on their own
+  }
+
+  /** The fleet row of {@code workerId} once it satisfies {@code test}. */
+  private static JsonNode awaitWorker(CoordinatorClient api, String workerId, Predicate<JsonNode> test, Duration timeout)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    JsonNode last = null;
+    while (System.nanoTime() < deadline) {
+      for (JsonNode row : api.fleet().path("workers")) {
+        if (row.path("workerId").asText().equals(workerId)) {
+          last = row;
+          if (test.test(row)) {
+            return row;
+          }
+        }
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("fleet row of " + workerId + " not as expected within " + timeout + "; last: " + last);
+  }
+
+  private static List<String> workerIds(JsonNode fleet) {
+    List<String> ids = new ArrayList<>();
+    fleet.path("workers").forEach(r -> ids.add(r.path("workerId").asText()));
+    ids.sort(null);
+    return ids;
   }
 
   private FleetProcess start(String name, List<String> clusterArgs, String... args) throws IOException {
