@@ -55,6 +55,10 @@ final class HazelcastSettings {
     // its own and merges once it reaches a listed member: look every 10 s, not after 5 minutes
     config.setProperty("hazelcast.merge.first.run.delay.seconds", "10");
     config.setProperty("hazelcast.merge.next.run.delay.seconds", "10");
+    // A killed process is noticed at once (its connections are reset); a machine that vanished
+    // (power, network) only by missing heartbeats: 10 s without one, not Hazelcast's 60 s
+    config.setProperty("hazelcast.heartbeat.interval.seconds", "1");
+    config.setProperty("hazelcast.max.no.heartbeat.seconds", "10");
     // bind to the configured interface only, never to 0.0.0.0 (Hazelcast's default)
     config.setProperty("hazelcast.socket.bind.any", "false");
     config.setProperty("hazelcast.socket.client.bind.any", "false");
