@@ -1,6 +1,5 @@
 package io.fleetrun.cli;
 
-import io.fleetrun.common.VertxRuntime;
 import io.fleetrun.common.kafka.TopicSetup;
 import io.fleetrun.coordinator.CoordinatorConfig;
 import io.fleetrun.coordinator.CoordinatorVerticle;
@@ -8,6 +7,7 @@ import io.vertx.core.Vertx;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Runs the coordinator: the HTTP API over the batch state folded from Kafka. */
@@ -38,6 +38,8 @@ final class CoordinatorCommand implements Callable<Integer> {
       description = "Partitions of fleetrun.tasks when this coordinator creates it (default ${DEFAULT-VALUE}).")
   int taskPartitions;
 
+  @Mixin ClusterOptions cluster;
+
   @Override
   public Integer call() throws Exception {
     CoordinatorConfig base = CoordinatorConfig.defaults(bootstrap);
@@ -46,12 +48,13 @@ final class CoordinatorCommand implements Callable<Integer> {
     if (taskPartitions < 1) {
       throw new IllegalArgumentException("--task-partitions: must be at least 1, got " + taskPartitions);
     }
+    ClusterConfig clusterConfig = cluster.config();
     try {
       TopicSetup.ensure(bootstrap, taskPartitions);
     } catch (RuntimeException e) {
       throw new CliException("Kafka at " + bootstrap + ": " + e.getMessage());
     }
-    Vertx vertx = VertxRuntime.create();
+    Vertx vertx = FleetVertx.start(clusterConfig, "coordinator");
     CoordinatorVerticle verticle = new CoordinatorVerticle(config);
     try {
       vertx.deployVerticle(verticle).await(120, TimeUnit.SECONDS);

@@ -1,6 +1,5 @@
 package io.fleetrun.cli;
 
-import io.fleetrun.common.VertxRuntime;
 import io.fleetrun.worker.WorkerConfig;
 import io.fleetrun.worker.WorkerVerticle;
 import io.vertx.core.Vertx;
@@ -14,11 +13,12 @@ import picocli.CommandLine.Mixin;
     description = "Run a worker: consume tasks from Kafka and run them as child processes under a cap.")
 final class WorkerCommand implements Callable<Integer> {
   @Mixin WorkerOptions options;
+  @Mixin ClusterOptions cluster;
 
   @Override
   public Integer call() throws Exception {
     WorkerConfig config = options.config();
-    Vertx vertx = VertxRuntime.create();
+    Vertx vertx = FleetVertx.start(cluster.config(), "worker " + config.workerId());
     try {
       vertx.deployVerticle(new WorkerVerticle(config)).await(60, TimeUnit.SECONDS);
     } catch (Exception e) {

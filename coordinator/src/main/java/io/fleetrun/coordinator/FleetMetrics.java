@@ -35,7 +35,6 @@ final class FleetMetrics implements FleetView.Listener, AutoCloseable {
   private final List<Meter> shared = new ArrayList<>();
   private final Map<String, List<Meter>> byWorker = new ConcurrentHashMap<>();
   private final Map<Integer, Long> lag = new ConcurrentHashMap<>();
-  private final Map<String, Integer> runningByWorker = new ConcurrentHashMap<>();
   private final Counter received;
   private final Counter rejected;
   private volatile ProjectionSnapshot snapshot = ProjectionSnapshot.EMPTY;
@@ -54,11 +53,12 @@ final class FleetMetrics implements FleetView.Listener, AutoCloseable {
     shared.add(FunctionCounter.builder(MetricNames.TASKS_SUBMITTED, this, m -> m.snapshot.tasksAccepted())
         .description("Tasks of the batches accepted").register(registry));
     shared.add(gauge(MetricNames.BATCHES_OPEN, "Batches not yet done", null, m -> m.snapshot.openBatches()));
-    shared.add(totalsGauge(MetricNames.TASKS_UNFINISHED, "queued", FleetReport.Totals::queuedTasks));
-    shared.add(totalsGauge(MetricNames.TASKS_UNFINISHED, "running", FleetReport.Totals::runningTasks));
-    shared.add(totalsGauge(MetricNames.TASKS_UNFINISHED, "suspect", FleetReport.Totals::suspectTasks));
-    shared.add(totalsGauge(MetricNames.FLEET_WORKERS, "up", FleetReport.Totals::up));
-    shared.add(totalsGauge(MetricNames.FLEET_WORKERS, "down", FleetReport.Totals::down));
+    String unfinished = "Tasks of the open batches by state (suspect: RUNNING on a worker that is DOWN)";
+    shared.add(totalsGauge(MetricNames.TASKS_UNFINISHED, unfinished, "queued", FleetReport.Totals::queuedTasks));
+    shared.add(totalsGauge(MetricNames.TASKS_UNFINISHED, unfinished, "running", FleetReport.Totals::runningTasks));
+    shared.add(totalsGauge(MetricNames.TASKS_UNFINISHED, unfinished, "suspect", FleetReport.Totals::suspectTasks));
+    shared.add(totalsGauge(MetricNames.FLEET_WORKERS, "Workers in the fleet table", "up", FleetReport.Totals::up));
+    shared.add(totalsGauge(MetricNames.FLEET_WORKERS, "Workers in the fleet table", "down", FleetReport.Totals::down));
     received = Counter.builder(MetricNames.FLEET_TELEMETRY_RECEIVED).description("Telemetry samples received")
         .register(registry);
     rejected = Counter.builder(MetricNames.FLEET_TELEMETRY_REJECTED)
@@ -79,7 +79,6 @@ final class FleetMetrics implements FleetView.Listener, AutoCloseable {
   void update(ProjectionSnapshot p, FleetReport report) {
     snapshot = p;
     totals = report.totals();
-    report.workers().forEach(w -> runningByWorker.put(w.workerId(), w.runningTasks()));
   }
 
   /** Publishes a queue-lag poll: one gauge per partition, registered on first sight. */
@@ -94,29 +93,53 @@ final class FleetMetrics implements FleetView.Listener, AutoCloseable {
     });
   }
 
+  /** One per-worker gauge: its name, base unit (or null), help text and value. */
+  private record WorkerGauge(String name, String unit, String help, ToDoubleFunction<WorkerState> value) {}
+
+  private static final List<WorkerGauge> WORKER_GAUGES = List.of(
+      new WorkerGauge(MetricNames.FLEET_WORKER_UP, null, "1 while the worker's telemetry arrives, 0 once DOWN",
+          s -> s.up() ? 1 : 0),
+      new WorkerGauge(MetricNames.FLEET_WORKER_HEALTHY, null, "1 while the worker takes tasks, 0 while unhealthy",
+          s -> s.latest().healthy() ? 1 : 0),
+      new WorkerGauge(MetricNames.FLEET_WORKER_CAP, null, "The worker's child cap", s -> s.latest().cap()),
+      new WorkerGauge(MetricNames.FLEET_WORKER_CHILDREN, null, "Task children running on the worker",
+          s -> s.latest().liveChildren()),
+      new WorkerGauge(MetricNames.FLEET_WORKER_QUEUED, null, "Tasks the worker holds waiting for a slot",
+          s -> s.latest().queued()),
+      new WorkerGauge(MetricNames.FLEET_WORKER_RUNNING, null, "Tasks the coordinator shows RUNNING on the worker",
+          WorkerState::runningTasks),
+      new WorkerGauge(MetricNames.FLEET_WORKER_CPU, "cores", "CPU of the worker process",
+          s -> s.latest().processCpuCores()),
+      new WorkerGauge(MetricNames.FLEET_WORKER_CHILDREN_CPU, "cores", "CPU of the worker's live task processes",
+          s -> s.latest().childrenCpuCores()),
+      new WorkerGauge(MetricNames.FLEET_WORKER_RSS, "bytes", "Resident memory of the worker process",
+          s -> s.latest().rssBytes()),
+      new WorkerGauge(MetricNames.FLEET_WORKER_CHILDREN_RSS, "bytes", "Resident memory of the worker's task processes",
+          s -> s.latest().childrenRssBytes()),
+      new WorkerGauge(MetricNames.FLEET_WORKER_HEAP, "bytes", "JVM heap in use in the worker",
+          s -> s.latest().heapUsedBytes()),
+      new WorkerGauge(MetricNames.FLEET_WORKER_FDS, null, "Open file descriptors of the worker process",
+          s -> s.latest().openFds()),
+      new WorkerGauge(MetricNames.FLEET_WORKER_THREADS, null, "Threads of the worker process",
+          s -> s.latest().threads()),
+      new WorkerGauge(MetricNames.FLEET_WORKER_ZOMBIES, null, "Zombie children of the worker process",
+          s -> s.latest().zombies()),
+      new WorkerGauge(MetricNames.FLEET_WORKER_HOST_CPU, "cores", "CPU in use on the worker's host",
+          s -> s.latest().hostCpuCores()),
+      new WorkerGauge(MetricNames.FLEET_WORKER_HOST_LOAD, null, "One-minute load average of the worker's host",
+          s -> s.latest().load1()));
+
   @Override
   public void added(WorkerState w) {
-    String id = w.workerId;
     List<Meter> meters = new ArrayList<>();
-    meters.add(workerGauge(MetricNames.FLEET_WORKER_UP, w, null, s -> s.up() ? 1 : 0));
-    meters.add(workerGauge(MetricNames.FLEET_WORKER_HEALTHY, w, null, s -> s.latest().healthy() ? 1 : 0));
-    meters.add(workerGauge(MetricNames.FLEET_WORKER_CAP, w, null, s -> s.latest().cap()));
-    meters.add(workerGauge(MetricNames.FLEET_WORKER_CHILDREN, w, null, s -> s.latest().liveChildren()));
-    meters.add(workerGauge(MetricNames.FLEET_WORKER_QUEUED, w, null, s -> s.latest().queued()));
-    meters.add(workerGauge(MetricNames.FLEET_WORKER_RUNNING, w, null, s -> runningByWorker.getOrDefault(id, 0)));
-    meters.add(workerGauge(MetricNames.FLEET_WORKER_CPU, w, "cores", s -> s.latest().processCpuCores()));
-    meters.add(workerGauge(MetricNames.FLEET_WORKER_CHILDREN_CPU, w, "cores", s -> s.latest().childrenCpuCores()));
-    meters.add(workerGauge(MetricNames.FLEET_WORKER_RSS, w, "bytes", s -> s.latest().rssBytes()));
-    meters.add(workerGauge(MetricNames.FLEET_WORKER_CHILDREN_RSS, w, "bytes", s -> s.latest().childrenRssBytes()));
-    meters.add(workerGauge(MetricNames.FLEET_WORKER_HEAP, w, "bytes", s -> s.latest().heapUsedBytes()));
-    meters.add(workerGauge(MetricNames.FLEET_WORKER_FDS, w, null, s -> s.latest().openFds()));
-    meters.add(workerGauge(MetricNames.FLEET_WORKER_THREADS, w, null, s -> s.latest().threads()));
-    meters.add(workerGauge(MetricNames.FLEET_WORKER_ZOMBIES, w, null, s -> s.latest().zombies()));
-    meters.add(workerGauge(MetricNames.FLEET_WORKER_HOST_CPU, w, "cores", s -> s.latest().hostCpuCores()));
-    meters.add(workerGauge(MetricNames.FLEET_WORKER_HOST_LOAD, w, null, s -> s.latest().load1()));
+    for (WorkerGauge g : WORKER_GAUGES) {
+      meters.add(Gauge.builder(g.name(), w, g.value()).tag(LABEL_WORKER, w.workerId).baseUnit(g.unit())
+          .description(g.help()).strongReference(true).register(registry));
+    }
     meters.add(FunctionCounter.builder(MetricNames.FLEET_WORKER_RESTARTS, w, WorkerState::restarts)
-        .tag(LABEL_WORKER, id).description("Restarts of the worker seen by the coordinator").register(registry));
-    List<Meter> old = byWorker.put(id, meters);
+        .tag(LABEL_WORKER, w.workerId).description("Restarts of the worker seen by the coordinator")
+        .register(registry));
+    List<Meter> old = byWorker.put(w.workerId, meters);
     if (old != null) {
       old.forEach(registry::remove);
     }
@@ -128,7 +151,6 @@ final class FleetMetrics implements FleetView.Listener, AutoCloseable {
     if (meters != null) {
       meters.forEach(registry::remove);
     }
-    runningByWorker.remove(workerId);
   }
 
   @Override
@@ -139,13 +161,8 @@ final class FleetMetrics implements FleetView.Listener, AutoCloseable {
     shared.clear();
   }
 
-  private Meter workerGauge(String name, WorkerState w, String unit, ToDoubleFunction<WorkerState> f) {
-    return Gauge.builder(name, w, f).tag(LABEL_WORKER, w.workerId).baseUnit(unit)
-        .strongReference(true).register(registry);
-  }
-
-  private Meter totalsGauge(String name, String state, ToDoubleFunction<FleetReport.Totals> f) {
-    return gauge(name, null, state, m -> m.totals == null ? 0 : f.applyAsDouble(m.totals));
+  private Meter totalsGauge(String name, String description, String state, ToDoubleFunction<FleetReport.Totals> f) {
+    return gauge(name, description, state, m -> m.totals == null ? 0 : f.applyAsDouble(m.totals));
   }
 
   private Meter gauge(String name, String description, String state, ToDoubleFunction<FleetMetrics> f) {

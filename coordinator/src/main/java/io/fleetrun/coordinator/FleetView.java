@@ -96,6 +96,7 @@ final class FleetView {
     }
     for (WorkerState w : workers.values()) {
       List<String> tasks = p.runningByWorker().getOrDefault(w.workerId, List.of());
+      w.runningTasks(tasks.size());
       List<String> suspectIds = List.of();
       if (!w.up()) {
         suspect += tasks.size();

@@ -7,8 +7,9 @@ import io.fleetrun.common.wire.WorkerTelemetry;
  * often the worker restarted, whether it is DOWN, and its result rate.
  *
  * <p>Threading: written only by the {@link FleetView} on the fleet verticle's event loop; the
- * fields metrics read ({@link #latest()}, {@link #up()}, {@link #restarts()}) are volatile, so a
- * Prometheus scrape on another thread sees a whole sample (samples are immutable records).
+ * fields metrics read ({@link #latest()}, {@link #up()}, {@link #restarts()}, {@link
+ * #runningTasks()}) are volatile, so a Prometheus scrape on another thread sees a whole sample
+ * (samples are immutable records).
  */
 final class WorkerState {
   final String workerId;
@@ -18,6 +19,7 @@ final class WorkerState {
   private volatile long lastSeenMs;
   private volatile int restarts;
   private volatile boolean down;
+  private volatile int runningTasks;
   private long downSinceMs = -1;
 
   WorkerState(WorkerTelemetry first, long nowMs, long rateWindowMs) {
@@ -83,6 +85,15 @@ final class WorkerState {
 
   int restarts() {
     return restarts;
+  }
+
+  /** Tasks the projection showed RUNNING on this worker at the latest tick. */
+  int runningTasks() {
+    return runningTasks;
+  }
+
+  void runningTasks(int n) {
+    runningTasks = n;
   }
 
   boolean up() {

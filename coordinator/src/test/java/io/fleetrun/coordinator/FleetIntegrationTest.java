@@ -136,6 +136,8 @@ class FleetIntegrationTest {
 
   private static void checkMetrics(String text, String a, String b, String batchId) {
     List<PrometheusText.Sample> samples = PrometheusText.parse(text);
+    PromtoolCheck.parsesAndLintsClean(text, "fleetrun_fleet_", "fleetrun_tasks_", "fleetrun_batches_",
+        "fleetrun_queue_");
     Map<String, List<PrometheusText.Sample>> byName =
         samples.stream().collect(Collectors.groupingBy(PrometheusText.Sample::name));
     for (String id : List.of(a, b)) {

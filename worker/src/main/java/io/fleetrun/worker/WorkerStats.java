@@ -57,33 +57,41 @@ final class WorkerStats implements AutoCloseable {
       finished.put(o, new LongAdder()); // filled once: later reads need no lock
     }
     Tags tags = Tags.of(MetricNames.LABEL_WORKER, config.workerId());
-    gauge(MetricNames.WORKER_CHILDREN, tags, s -> s.running.get(), null);
-    gauge(MetricNames.WORKER_CAP, tags, s -> config.maxChildren(), null);
-    gauge(MetricNames.WORKER_THRESHOLD, tags, s -> config.threshold(), null);
-    gauge(MetricNames.WORKER_QUEUED, tags, s -> s.queued.get(), null);
-    gauge(MetricNames.WORKER_PAUSED_PARTITIONS, tags, s -> s.pausedPartitions.get(), null);
-    gauge(MetricNames.WORKER_HEALTHY, tags, s -> s.healthy ? 1 : 0, null);
-    gauge(MetricNames.WORKER_OPEN_FDS, tags, s -> resource(s, ResourceSampler.Sample::openFds), null);
-    gauge(MetricNames.WORKER_THREADS, tags, s -> resource(s, ResourceSampler.Sample::threads), null);
-    gauge(MetricNames.WORKER_ZOMBIES, tags, s -> resource(s, ResourceSampler.Sample::zombies), null);
-    gauge(MetricNames.WORKER_RSS, tags, s -> resource(s, ResourceSampler.Sample::rssBytes), "bytes");
-    gauge(MetricNames.WORKER_CHILDREN_RSS, tags, s -> resource(s, ResourceSampler.Sample::childrenRssBytes), "bytes");
-    meters.add(FunctionCounter.builder(MetricNames.WORKER_TASKS_STARTED, started, LongAdder::sum).tags(tags)
-        .register(registry));
+    gauge(MetricNames.WORKER_CHILDREN, "Task children running now", tags, s -> s.running.get(), null);
+    gauge(MetricNames.WORKER_CAP, "The worker's child cap", tags, s -> config.maxChildren(), null);
+    gauge(MetricNames.WORKER_THRESHOLD, "The node threshold the cap stays below", tags, s -> config.threshold(), null);
+    gauge(MetricNames.WORKER_QUEUED, "Tasks received and waiting for a slot", tags, s -> s.queued.get(), null);
+    gauge(MetricNames.WORKER_PAUSED_PARTITIONS, "Task partitions paused for backpressure", tags,
+        s -> s.pausedPartitions.get(), null);
+    gauge(MetricNames.WORKER_HEALTHY, "1 while the worker takes tasks, 0 while unhealthy", tags, s -> s.healthy ? 1 : 0, null);
+    gauge(MetricNames.WORKER_OPEN_FDS, "Open file descriptors of the worker process", tags,
+        s -> resource(s, ResourceSampler.Sample::openFds), null);
+    gauge(MetricNames.WORKER_THREADS, "Threads of the worker process", tags,
+        s -> resource(s, ResourceSampler.Sample::threads), null);
+    gauge(MetricNames.WORKER_ZOMBIES, "Zombie children of the worker process (a child between exit and reap)",
+        tags, s -> resource(s, ResourceSampler.Sample::zombies), null);
+    gauge(MetricNames.WORKER_RSS, "Resident memory of the worker process", tags,
+        s -> resource(s, ResourceSampler.Sample::rssBytes), "bytes");
+    gauge(MetricNames.WORKER_CHILDREN_RSS, "Summed resident memory of the live task processes", tags,
+        s -> resource(s, ResourceSampler.Sample::childrenRssBytes), "bytes");
+    meters.add(FunctionCounter.builder(MetricNames.WORKER_TASKS_STARTED, started, LongAdder::sum)
+        .description("Children spawned").tags(tags).register(registry));
     for (Outcome o : Outcome.values()) {
       meters.add(FunctionCounter.builder(MetricNames.WORKER_TASKS_FINISHED, finished.get(o), LongAdder::sum)
-          .tags(tags.and(MetricNames.LABEL_OUTCOME, o.name())).register(registry));
+          .description("Results reported, by outcome").tags(tags.and(MetricNames.LABEL_OUTCOME, o.name())).register(registry));
     }
-    spawnTimer = Timer.builder(MetricNames.WORKER_SPAWN_LATENCY).tags(tags).publishPercentileHistogram()
+    spawnTimer = Timer.builder(MetricNames.WORKER_SPAWN_LATENCY).description("From taking a slot to the child running")
+        .tags(tags).publishPercentileHistogram()
         .register(registry);
-    runTimer = Timer.builder(MetricNames.WORKER_TASK_RUN_TIME).tags(tags).publishPercentileHistogram()
+    runTimer = Timer.builder(MetricNames.WORKER_TASK_RUN_TIME).description("Wall time of ended tasks").tags(tags).publishPercentileHistogram()
         .register(registry);
     meters.add(spawnTimer);
     meters.add(runTimer);
   }
 
-  private void gauge(String name, Tags tags, ToDoubleFunction<WorkerStats> f, String unit) {
-    meters.add(Gauge.builder(name, this, f).tags(tags).baseUnit(unit).strongReference(true).register(registry));
+  private void gauge(String name, String help, Tags tags, ToDoubleFunction<WorkerStats> f, String unit) {
+    meters.add(Gauge.builder(name, this, f).description(help).tags(tags).baseUnit(unit).strongReference(true)
+        .register(registry));
   }
 
   private static double resource(WorkerStats s, ToDoubleFunction<ResourceSampler.Sample> f) {

@@ -48,6 +48,7 @@ public final class WorkerVerticle extends VerticleBase {
   private static final long COMMIT_DELAY_MS = 50;
   private static final long POLL_MS = 20;
   private static final long MEMORY_CHECK_MS = 500;
+  static final long SESSION_TIMEOUT_MS = 10_000;
 
   private final WorkerConfig config;
   private final OffsetTracker offsets = new OffsetTracker();
@@ -91,6 +92,10 @@ public final class WorkerVerticle extends VerticleBase {
     stats = new WorkerStats(VertxRuntime.registry(vertx), config);
     Map<String, String> cc = KafkaClients.consumer(config.bootstrap(), Topics.WORKER_GROUP, config.workerId());
     cc.put("max.poll.records", Integer.toString(config.prefetch()));
+    // A worker killed without leaving the group keeps its partitions until its session expires:
+    // 10 s instead of Kafka's 45 s before its unfinished tasks go to the others. Heartbeats come
+    // from the client's own thread (every 3 s), so a long task never ends a session.
+    cc.put("session.timeout.ms", Long.toString(SESSION_TIMEOUT_MS));
     consumer = KafkaConsumer.create(vertx, cc);
     // a resume or a commit waits behind the running poll: keep polls short
     consumer.pollTimeout(Duration.ofMillis(POLL_MS));
