@@ -14,8 +14,9 @@ import java.util.regex.Pattern;
 /**
  * A coordinator in a JVM of its own, started from this JVM's classpath ({@link ChildCoordinator}),
  * so that the process that hosts the worker holds no coordinator state: the load test's worker
- * figures and the soak's heap are the worker's. It listens on a free loopback port and exits with
- * its parent (its stdin is a pipe this object holds). Output goes to a log file.
+ * figures and the soak's heap are the worker's. It listens on a free loopback port, joins no
+ * cluster (the worker's telemetry stays on the load test's own event bus), and exits with its
+ * parent (its stdin is a pipe this object holds). Output goes to a log file.
  *
  * <p>Threading: {@link #start} blocks until the coordinator serves (seconds); {@link #close} is
  * idempotent.
@@ -40,7 +41,9 @@ final class CoordinatorProcess implements AutoCloseable {
         .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     List<String> cmd = List.of(java, "-Xms64m", "-Xmx512m", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError",
         "-Djava.awt.headless=true", "-cp", System.getProperty("java.class.path"), ChildCoordinator.class.getName(),
-        "--bootstrap", bootstrap, "--port", "0");
+        "--bootstrap", bootstrap, "--port", "0",
+        // the worker lives in the load test's JVM with a local event bus: no cluster to join
+        "--no-cluster");
     Process p;
     try {
       p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();

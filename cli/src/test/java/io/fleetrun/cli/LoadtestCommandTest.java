@@ -128,7 +128,8 @@ class LoadtestCommandTest {
     String md = Files.readString(out.resolve("soak.md"));
     assertTrue(md.contains("**PASSED**"), md);
     assertTrue(md.contains("outcomes not as their task kind demands: none"), md);
-    for (String series : List.of("fds", "threads", "rss (MiB)", "heap_after_gc (MiB)", "zombies", "task_processes")) {
+    for (String series : List.of("fds", "threads", "rss (MiB)", "rss_outside_heap (MiB)", "heap_after_gc (MiB)", "zombies",
+        "task_processes")) {
       assertTrue(md.contains("| " + series + " |"), series + " missing:\n" + md);
     }
     List<String> samples = Files.readAllLines(out.resolve("soak.csv"));

@@ -52,6 +52,11 @@ public final class ProcProbe implements WorkerProbe {
   }
 
   @Override
+  public long heapCommittedBytes() {
+    return self ? ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getCommitted() : -1;
+  }
+
+  @Override
   public long heapAfterGc() {
     if (!self) {
       return -1;

@@ -42,4 +42,9 @@ public interface WorkerProbe {
   default long heapAfterGc() {
     return -1;
   }
+
+  /** The Java heap's committed size now, or -1 when this probe cannot see the worker's JVM. */
+  default long heapCommittedBytes() {
+    return -1;
+  }
 }

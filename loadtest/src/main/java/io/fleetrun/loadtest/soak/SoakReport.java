@@ -20,8 +20,9 @@ public final class SoakReport {
       Series s = v.series();
       b.append(String.format(Locale.ROOT, "| %s%s | %s | %s | %s | %s | %s | %s |%n", s.label(),
           s.unit() == 1 ? "" : " (MiB)", val(v.start(), s), val(v.end(), s), val(v.max(), s),
-          s.mustStayZero() ? "-" : val(v.slopePer10k(), s), s.mustStayZero() ? "0 at every sample"
-              : SoakCheck.fmt(s.tolerancePer10k() / s.unit()), (v.ok() ? "ok: " : "LEAK: ") + v.reason()));
+          s.mustStayZero() ? "-" : val(v.slopePer10k(), s), !s.judged() ? "-" : s.mustStayZero() ? "0 at every sample"
+              : SoakCheck.fmt(s.tolerancePer10k() / s.unit()),
+          (!s.judged() ? "" : v.ok() ? "ok: " : "LEAK: ") + v.reason()));
     }
     return b.toString();
   }
@@ -45,11 +46,12 @@ public final class SoakReport {
   }
 
   public static String csv(SoakRunner.Result r) {
-    StringBuilder b = new StringBuilder("tasks,at_ms,fds,threads,rss_bytes,heap_after_gc_bytes,zombies,task_processes\n");
+    StringBuilder b = new StringBuilder(
+        "tasks,at_ms,fds,threads,rss_bytes,heap_after_gc_bytes,zombies,task_processes,heap_committed_bytes\n");
     for (SoakSample s : r.samples()) {
       b.append(s.tasks()).append(',').append(s.atMs()).append(',').append(s.fds()).append(',').append(s.threads())
           .append(',').append(s.rssBytes()).append(',').append(s.heapAfterGcBytes()).append(',').append(s.zombies())
-          .append(',').append(s.taskProcesses()).append('\n');
+          .append(',').append(s.taskProcesses()).append(',').append(s.heapCommittedBytes()).append('\n');
     }
     return b.toString();
   }

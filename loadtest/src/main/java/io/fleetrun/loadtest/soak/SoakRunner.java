@@ -82,7 +82,8 @@ public final class SoakRunner {
   private SoakSample sample(long tasks) {
     long heap = probe.heapAfterGc(); // first: the GC also lets cleaners close what only garbage held
     WorkerSample w = probe.sample();
-    return new SoakSample(tasks, w.atMs(), w.openFds(), w.threads(), w.rssBytes(), heap, w.zombies(), w.liveChildren());
+    return new SoakSample(tasks, w.atMs(), w.openFds(), w.threads(), w.rssBytes(), heap, w.zombies(), w.liveChildren(),
+        probe.heapCommittedBytes());
   }
 
   private static String progress(long done, long total, SoakSample s, double secs) {

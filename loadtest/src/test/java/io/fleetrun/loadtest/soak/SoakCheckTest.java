@@ -69,7 +69,7 @@ class SoakCheckTest {
     Random rnd = new Random(42);
     List<SoakSample> s = samples(t -> new SoakSample(t, t, 120, 44, 150 * MIB,
         30 * MIB + (long) ((rnd.nextDouble() - 0.5) * 3 * MIB), 0, 0));
-    SoakCheck.Verdict heap = SoakCheck.judge(s, 2_000).get(3);
+    SoakCheck.Verdict heap = SoakCheck.judge(s, 2_000).get(4);
     assertEquals(Series.HEAP_AFTER_GC, heap.series());
     assertTrue(heap.ok(), heap.reason());
   }
@@ -84,12 +84,27 @@ class SoakCheckTest {
   }
 
   @Test
+  void rssThatGrowsWithTheCommittedHeapIsNotALeakButNativeGrowthIs() {
+    // the GC commits 20 MB more heap over the run: RSS follows, live objects and native memory do not
+    List<SoakSample> sizing = samples(t -> new SoakSample(t, t, 120, 44, 150 * MIB + t * 1_000, 30 * MIB, 0, 0,
+        64 * MIB + t * 1_000));
+    List<SoakCheck.Verdict> v = SoakCheck.judge(sizing, 2_000);
+    assertEquals(List.of(), SoakCheck.failed(v));
+    assertTrue(v.get(2).reason().startsWith("shown, not judged"), v.get(2).reason());
+    assertEquals(0, v.get(3).slopePer10k(), 1e-6);
+    // 4 KB of native memory per task is 39 MiB per 10k tasks, beyond the 16 MiB tolerance
+    List<SoakSample> nativeLeak = samples(t -> new SoakSample(t, t, 120, 44, 150 * MIB + t * 4_096, 30 * MIB, 0, 0,
+        64 * MIB));
+    assertEquals(List.of("rss_outside_heap"), SoakCheck.failed(SoakCheck.judge(nativeLeak, 2_000)));
+  }
+
+  @Test
   void anyZombieOrLiveChildAtAQuietPointFails() {
     List<SoakSample> s = samples(t -> new SoakSample(t, t, 120, 44, 150 * MIB, 30 * MIB, t == 7_000 ? 1 : 0,
         t == 15_000 ? 2 : 0));
     List<SoakCheck.Verdict> v = SoakCheck.judge(s, 2_000);
     assertEquals(List.of("zombies", "task_processes"), SoakCheck.failed(v));
-    assertEquals("up to 2 at a quiet point (must be 0)", v.get(5).reason());
+    assertEquals("up to 2 at a quiet point (must be 0)", v.get(6).reason());
   }
 
   @Test
@@ -103,7 +118,7 @@ class SoakCheckTest {
   @Test
   void aSeriesTheProbeCannotReadIsReportedAsNotMeasured() {
     List<SoakSample> s = samples(t -> new SoakSample(t, t, 120, 44, 150 * MIB, -1, 0, 0));
-    SoakCheck.Verdict heap = SoakCheck.judge(s, 2_000).get(3);
+    SoakCheck.Verdict heap = SoakCheck.judge(s, 2_000).get(4);
     assertFalse(heap.measured());
     assertTrue(heap.ok());
   }
