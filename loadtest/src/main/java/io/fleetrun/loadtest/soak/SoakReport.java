@@ -70,7 +70,8 @@ public final class SoakReport {
     if (Double.isNaN(v)) {
       return "n/a";
     }
-    return s.unit() == 1 ? String.format(Locale.ROOT, "%.1f", v).replaceAll("\\.0$", "")
-        : String.format(Locale.ROOT, "%.1f", v / s.unit());
+    String text = s.unit() == 1 ? String.format(Locale.ROOT, "%.2f", v).replaceAll("\\.?0+$", "")
+        : String.format(Locale.ROOT, "%.2f", v / s.unit());
+    return text.matches("-0(\\.0+)?") ? text.substring(1) : text; // no "-0" for a tiny negative slope
   }
 }
