@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Consumes tasks from {@link Topics#TASKS} as a member of {@link Topics#WORKER_GROUP}, runs each
  * through the {@link ProcessSupervisor} with at most {@code maxChildren} alive at once, and
- * reports STARTED and FINISHED events.
+ * reports FINISHED events, and STARTED events for tasks that run long enough ({@link StartReports}).
  *
  * <p>Backpressure: records wait locally only while every slot is busy, at most {@code prefetch}
  * of them (see {@link WorkerConfig#prefetch()}). When the local queue is full every assigned partition is paused;
@@ -61,6 +61,7 @@ public final class WorkerVerticle extends VerticleBase {
   private WorkerStats stats;
   private KafkaConsumer<String, byte[]> consumer;
   private ResultPublisher results;
+  private StartReports startReports;
   private ControlFollower control;
   private int running;
   private boolean paused;
@@ -89,6 +90,7 @@ public final class WorkerVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     results = new ResultPublisher(vertx, config);
+    startReports = new StartReports(vertx, results);
     stats = new WorkerStats(VertxRuntime.registry(vertx), config);
     Map<String, String> cc = KafkaClients.consumer(config.bootstrap(), Topics.WORKER_GROUP, config.workerId());
     cc.put("max.poll.records", Integer.toString(config.prefetch()));
@@ -185,8 +187,7 @@ public final class WorkerVerticle extends VerticleBase {
         stats.spawned(System.nanoTime() - slotTakenAt);
         context.runOnContext(v -> hostSpawnFailures = 0);
         long at = System.currentTimeMillis();
-        context.runOnContext(v -> results.started(spec, at)
-            .onFailure(e -> LOG.warn("STARTED event of {} not sent: {}", spec.taskId(), e.toString())));
+        context.runOnContext(v -> startReports.started(spec, at));
       }
     });
     child.result().whenComplete((result, err) ->
@@ -196,6 +197,7 @@ public final class WorkerVerticle extends VerticleBase {
   private void onExit(Pending p, TaskSpec spec, TaskResult result, Throwable err, boolean hostFault) {
     running--;
     cancellations.ended(spec);
+    startReports.ended(spec);
     if (err == null && hostFault && !stopping) {
       onHostSpawnFailure(p, spec, result);
     } else if (err != null) {
@@ -339,6 +341,7 @@ public final class WorkerVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     stopping = true;
+    startReports.close();
     updatePause();
     // children still running are stopped; their tasks are not committed, so they run again elsewhere
     return vertx.executeBlocking(() -> {
