@@ -139,7 +139,8 @@ public final class EmbeddedBroker implements AutoCloseable {
   private static Process spawn(DataDirLock lock, Path lib, int clientPort, int controllerPort) {
     Path dir = lock.dir();
     List<String> cmd = new ArrayList<>(List.of(
-        javaBinary(), "-Xmx256m", "-XX:+UseSerialGC", "-Djava.awt.headless=true",
+        // C1 only: on a small host the C2 compiler's warm-up costs more CPU than its faster code saves
+        javaBinary(), "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Djava.awt.headless=true",
         "-cp", lib.resolve("*").toString(), MAIN_CLASS,
         "--data-dir", dir.toString(),
         "--port", Integer.toString(clientPort),
