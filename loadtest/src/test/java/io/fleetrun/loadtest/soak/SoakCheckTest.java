@@ -99,6 +99,23 @@ class SoakCheckTest {
   }
 
   @Test
+  void nativeGrowthOfAShortSoakWithinTheNoiseFloorIsNotALeak() {
+    // the CI case: 6.5 MiB outside the heap over 1,300 judged tasks, 42 MiB per 10k as a slope
+    List<SoakSample> shortRun = new ArrayList<>();
+    for (long t = 700; t <= 2_000; t += 100) {
+      shortRun.add(new SoakSample(t, t, 131, 65, 271 * MIB + (t - 700) * 5_243, 24 * MIB, 0, 0, 108 * MIB));
+    }
+    SoakCheck.Verdict outside = SoakCheck.judge(shortRun, 700).get(3);
+    assertTrue(outside.ok(), outside.reason());
+    assertTrue(outside.reason().contains("EXCEEDS") && outside.reason().contains("within the noise floor"),
+        outside.reason());
+    // the same slope kept up over 20,000 tasks grows far past the floor: a leak
+    List<SoakSample> longRun = samples(t -> new SoakSample(t, t, 131, 65, 271 * MIB + t * 5_243, 24 * MIB, 0, 0,
+        108 * MIB));
+    assertEquals(List.of("rss_outside_heap"), SoakCheck.failed(SoakCheck.judge(longRun, 2_000)));
+  }
+
+  @Test
   void anyZombieOrLiveChildAtAQuietPointFails() {
     List<SoakSample> s = samples(t -> new SoakSample(t, t, 120, 44, 150 * MIB, 30 * MIB, t == 7_000 ? 1 : 0,
         t == 15_000 ? 2 : 0));
