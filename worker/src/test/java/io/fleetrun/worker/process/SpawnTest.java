@@ -97,7 +97,10 @@ class SpawnTest extends SupervisedTest {
       assertEquals(-1, h.pid());
       assertEquals(-1, h.started().join());
     }
-    assertEquals(fdsBefore, Procs.settle(Procs::openFds, fdsBefore, 1_000));
+    // at most the baseline: the JVM may close fds of its own meanwhile (a jar, a collected stream);
+    // the LeakGuard on every supervisor test checks pipes and pidfds by kind
+    int after = Procs.settle(Procs::openFds, fdsBefore, 1_000);
+    assertTrue(after <= fdsBefore, "open fds back to baseline: " + fdsBefore + " before, " + after + " after");
   }
 
   @Test
@@ -116,6 +119,9 @@ class SpawnTest extends SupervisedTest {
     assertEquals("executable /nonexistent/bin/tool: No such file or directory", absent.error());
     assertEquals("executable " + plain + ": Permission denied", notExecutable.error());
     assertFalse(notExecutable.outcome().ok());
-    assertEquals(fdsBefore, Procs.settle(Procs::openFds, fdsBefore, 1_000));
+    // at most the baseline: the JVM may close fds of its own meanwhile (a jar, a collected stream);
+    // the LeakGuard on every supervisor test checks pipes and pidfds by kind
+    int after = Procs.settle(Procs::openFds, fdsBefore, 1_000);
+    assertTrue(after <= fdsBefore, "open fds back to baseline: " + fdsBefore + " before, " + after + " after");
   }
 }
