@@ -10,11 +10,8 @@ import io.fleetrun.common.wire.Outcome;
 import io.fleetrun.common.wire.TaskSpec;
 import io.fleetrun.common.wire.WorkerTelemetry;
 import io.vertx.core.json.JsonObject;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -86,8 +83,10 @@ class WorkerTelemetryTest extends WorkerTestBase {
     awaitSample(t -> sumCounts(true) == 4 && sumCounts(false) == 4, "4 spawn latencies and 4 run times in all");
 
     assertNotNull(done.metricsUrl(), "a metrics endpoint on a free port");
-    String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(done.metricsUrl()))
-        .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString()).body();
+    // Vert.x's client closes with the test's Vert.x (the JDK's keeps a selector until a GC)
+    String metrics = vertx.createHttpClient()
+        .request(new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(done.metricsUrl()))
+        .compose(req -> req.send()).compose(resp -> resp.body()).await(10, TimeUnit.SECONDS).toString();
     String worker = "worker=\"" + cfg.workerId() + "\"";
     assertTrue(metrics.contains("fleetrun_worker_tasks_finished_total{outcome=\"SUCCEEDED\"," + worker + "} 3.0"), metrics);
     assertTrue(metrics.contains("fleetrun_worker_tasks_started_total{" + worker + "} 4.0"), metrics);
