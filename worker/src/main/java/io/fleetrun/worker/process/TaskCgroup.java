@@ -32,14 +32,16 @@ final class TaskCgroup {
   }
 
   /**
-   * The shell lines by which the child puts itself into every directory of this task before it
+   * The shell commands by which the child puts itself into every directory of this task before it
    * runs anything else; a failed join ends the child with exit code 125 and a message on stderr.
+   * One line, ending in "; ", that the task's command continues: the shell's messages keep the
+   * command's own line numbers.
    */
   String joinScript() {
     StringBuilder sb = new StringBuilder();
     for (Path dir : dirs()) {
       sb.append("echo $$ >").append(quote(dir.resolve("cgroup.procs").toString()))
-          .append(" || { echo 'fleetrun: cannot join the task cgroup' >&2; exit 125; }\n");
+          .append(" || { echo 'fleetrun: cannot join the task cgroup' >&2; exit 125; }; ");
     }
     return sb.toString();
   }

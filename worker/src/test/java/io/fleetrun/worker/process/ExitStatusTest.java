@@ -30,6 +30,19 @@ class ExitStatusTest extends SupervisedTest {
   }
 
   @Test
+  void shellMessagesKeepTheCommandsOwnLineNumbers() {
+    // the cgroup backend's join runs in front of the command, on the command's first line
+    TaskResult first = await(supervisor.start(sh("no-such-command-fleetrun-l1"), null));
+    TaskResult third = await(supervisor.start(sh("true\ntrue\necho $((1+"), null));
+
+    assertEquals(127, first.exitCode());
+    assertTrue(first.stderr().text().startsWith("/bin/sh: 1: no-such-command-fleetrun-l1: not found"),
+        first.stderr().text());
+    assertEquals(2, third.exitCode());
+    assertTrue(third.stderr().text().startsWith("/bin/sh: 3: "), third.stderr().text());
+  }
+
+  @Test
   void timeoutIsTheOnlyWayToGetACause() {
     long t0 = System.currentTimeMillis();
     TaskResult r = await(supervisor.start(sh("sleep 723; true", 1_000, 2_000, 1024), null));
