@@ -1,25 +1,50 @@
 package io.fleetrun.cli;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Locale;
 
-/** A batch file as the user gave it: JSON (a batch object) or text (one shell command per line). */
+/**
+ * A batch file as the user gave it: JSON (a batch object) or text (one shell command per line).
+ * A UTF-8 byte-order mark is dropped. JSON when the name ends in {@code .json}, or the content
+ * starts with {@code [} or with <code>{</code> followed by {@code "} or <code>}</code>; anything
+ * else is text, so a shell brace group (<code>{ echo a; } | wc -l</code>) stays a command.
+ */
 record BatchFile(Path path, byte[] body, boolean json, String name) {
+  private static final byte[] BOM = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
 
-  /** Reads the file, or {@code -} for standard input; JSON when it starts with '{'. */
+  /** Reads the file, or {@code -} for standard input. */
   static BatchFile read(Path path) {
     try {
-      byte[] body = path.toString().equals("-") ? System.in.readAllBytes() : Files.readAllBytes(path);
-      String start = new String(body, 0, Math.min(body.length, 64), java.nio.charset.StandardCharsets.UTF_8).stripLeading();
       boolean stdin = path.toString().equals("-") || path.getFileName() == null;
+      byte[] body = withoutBom(path.toString().equals("-") ? System.in.readAllBytes() : Files.readAllBytes(path));
       String name = stdin ? "stdin" : path.getFileName().toString();
-      return new BatchFile(path, body, start.startsWith("{"), name);
+      return new BatchFile(path, body, looksLikeJson(name, body), name);
     } catch (NoSuchFileException e) {
       throw CliException.usage("batch file " + path + ": no such file");
     } catch (IOException e) {
       throw CliException.usage("batch file " + path + ": cannot read (" + e + ")");
     }
+  }
+
+  static boolean looksLikeJson(String name, byte[] body) {
+    if (name.toLowerCase(Locale.ROOT).endsWith(".json")) {
+      return true;
+    }
+    String start = new String(body, 0, Math.min(body.length, 256), StandardCharsets.UTF_8).stripLeading();
+    if (start.startsWith("[")) {
+      return true;
+    }
+    return start.startsWith("{") && (start.substring(1).stripLeading().startsWith("\"")
+        || start.substring(1).stripLeading().startsWith("}"));
+  }
+
+  private static byte[] withoutBom(byte[] body) {
+    boolean bom = body.length >= 3 && Arrays.equals(body, 0, 3, BOM, 0, 3);
+    return bom ? Arrays.copyOfRange(body, 3, body.length) : body;
   }
 }

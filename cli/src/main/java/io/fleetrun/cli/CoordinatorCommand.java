@@ -64,7 +64,7 @@ final class CoordinatorCommand implements Callable<Integer> {
     }
     System.out.println("coordinator listening on http://" + host + ":" + verticle.actualPort()
         + (config.hasToken() ? " (token required)" : "") + ", broker " + bootstrap);
-    Daemon.runUntilStopped(vertx);
+    Daemon.runUntilStopped(vertx, "coordinator");
     return 0;
   }
 }

@@ -27,7 +27,7 @@ final class WorkerCommand implements Callable<Integer> {
     }
     System.out.println("worker " + config.workerId() + " running, cap " + config.maxChildren()
         + " (threshold " + config.threshold() + "), broker " + config.bootstrap());
-    Daemon.runUntilStopped(vertx);
+    Daemon.runUntilStopped(vertx, "worker");
     return 0;
   }
 }

@@ -97,7 +97,8 @@ final class FleetProcess implements AutoCloseable {
   }
 
   /**
-   * SIGTERM, as an operator's stop or Kubernetes sends, and waits for the JVM to end.
+   * SIGTERM, as an operator's stop or Kubernetes sends, and waits for the JVM to end, which must
+   * exit 0: it stopped cleanly.
    *
    * @return how long it took to exit
    * @throws AssertionError when it did not exit within 30 s (it is then killed)
@@ -108,6 +109,9 @@ final class FleetProcess implements AutoCloseable {
     if (!process.waitFor(EXIT_WAIT.toSeconds(), TimeUnit.SECONDS)) {
       close();
       throw new AssertionError(name + " did not stop within " + EXIT_WAIT + " of SIGTERM:\n" + log());
+    }
+    if (process.exitValue() != 0) {
+      throw new AssertionError(name + " exited " + process.exitValue() + " after SIGTERM, not 0 (a clean stop):\n" + log());
     }
     return Duration.ofNanos(System.nanoTime() - t0);
   }
