@@ -24,12 +24,16 @@ class SpawnTest extends SupervisedTest {
 
   @Test
   void childLeadsItsOwnSessionWithOnlyStdFdsAndCleanSignals() {
-    ChildHandle h = supervisor.start(sh("cat /proc/$$/stat; ls /proc/$$/fd | tr '\\n' ' '; echo;"
+    // no pipeline while ls looks: the shell would hold the pipe's ends until it forked both sides
+    ChildHandle h = supervisor.start(sh("cat /proc/$$/stat; ls /proc/$$/fd; echo --;"
         // exec, not a fork: dash blocks every signal around its own forks, and a child that read
         // the shell's mask then would see that, not the mask the worker gave it
         + " readlink /proc/$$/fd/0; exec grep -E '^Sig(Blk|Ign)' /proc/self/status"), null);
     TaskResult r = await(h);
-    String[] lines = r.stdout().text().split("\n");
+    String[] all = r.stdout().text().split("\n");
+    int sep = java.util.Arrays.asList(all).indexOf("--");
+    String fds = String.join(" ", java.util.Arrays.copyOfRange(all, 1, sep)) + " ";
+    String[] lines = {all[0], fds, all[sep + 1], all[sep + 2], all[sep + 3]};
 
     ProcStat stat = ProcStat.parse(h.pid(), lines[0]);
     assertEquals(h.pid(), stat.session(), "session id is the child's pid");
