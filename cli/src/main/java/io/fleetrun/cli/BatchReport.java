@@ -30,11 +30,16 @@ final class BatchReport {
     this.out = out;
   }
 
+  /** "1 task", "2 tasks". */
+  static String tasks(long n) {
+    return n == 1 ? "1 task" : n + " tasks";
+  }
+
   /** Prints counts per outcome and the failed tasks; returns how many tasks did not succeed. */
   long summarize(JsonNode batch) {
     String id = batch.path("batchId").asText();
-    out.printf(Locale.ROOT, "batch %s (%s): %s, %d tasks in %s%n", id, batch.path("name").asText(""),
-        batch.path("state").asText(), batch.path("taskCount").asLong(),
+    out.printf(Locale.ROOT, "batch %s (%s): %s, %s in %s%n", id, batch.path("name").asText(""),
+        batch.path("state").asText(), tasks(batch.path("taskCount").asLong()),
         BatchWatcher.formatSecs(batch.path("elapsedMs").asLong() / 1000.0));
     StringBuilder counts = new StringBuilder("  ");
     for (Iterator<Map.Entry<String, JsonNode>> it = batch.path("counts").fields(); it.hasNext(); ) {

@@ -73,7 +73,7 @@ final class LocalCommand implements Callable<Integer> {
       CoordinatorClient client = new CoordinatorClient(cluster.coordinatorUrl(), null);
       JsonNode accepted = client.submit(batch.body(), batch.json(), batchName);
       String id = accepted.path("batchId").asText();
-      System.out.println("batch " + id + ": " + accepted.path("taskCount").asLong() + " tasks");
+      System.out.println("batch " + id + ": " + BatchReport.tasks(accepted.path("taskCount").asLong()));
       int code;
       try {
         code = watch.follow(client, id, System.out);

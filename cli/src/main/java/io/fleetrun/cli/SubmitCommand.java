@@ -33,7 +33,7 @@ final class SubmitCommand implements Callable<Integer> {
     CoordinatorClient c = client.client();
     JsonNode accepted = c.submit(batch.body(), batch.json(), name != null ? name : batch.name());
     String id = accepted.path("batchId").asText();
-    System.out.println("batch " + id + ": " + accepted.path("taskCount").asLong() + " tasks accepted");
+    System.out.println("batch " + id + ": " + BatchReport.tasks(accepted.path("taskCount").asLong()) + " accepted");
     return watch ? watchOptions.follow(c, id, System.out) : 0;
   }
 }

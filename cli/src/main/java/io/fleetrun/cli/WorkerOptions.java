@@ -7,7 +7,7 @@ import picocli.CommandLine.Option;
 
 /** Worker settings on the command line; validated by {@link WorkerConfig#validate()}. */
 final class WorkerOptions {
-  /** Reads auto, cgroup or pgroup with {@link Containment#parse}'s message on anything else. */
+  /** Reads auto, cgroup, cgroup-v1 or pgroup with {@link Containment#parse}'s message on anything else. */
   static final class ContainmentConverter implements ITypeConverter<Containment> {
     @Override
     public Containment convert(String value) {
@@ -41,9 +41,11 @@ final class WorkerOptions {
   @Option(names = "--containment", paramLabel = "MODE", defaultValue = "auto",
       converter = ContainmentConverter.class,
       description = "How a task's processes are held and killed: cgroup (a cgroup per task: every descendant"
-          + " killed, setsid or not; memory and pids limits enforced by the kernel where cgroup v1 memory/pids"
-          + " exist), pgroup (a process group per task; limits sampled from /proc), or auto (cgroup where the"
-          + " host allows it, else pgroup; default). The worker logs which one it uses.")
+          + " killed at once, setsid or not; cgroup v2 with cgroup.kill, else the v1 freezer; memory and pids"
+          + " limits enforced by the kernel where cgroup v1 memory/pids exist), cgroup-v1 (the v1 freezer even"
+          + " where v2 is usable), pgroup (a process group per task, the worker as subreaper; limits sampled"
+          + " from /proc), or auto (cgroup where the host allows it, else pgroup; default). The worker logs"
+          + " which one it uses.")
   Containment containment;
 
   @Option(names = "--unhealthy-after", paramLabel = "N", defaultValue = "5",

@@ -24,9 +24,10 @@ import java.util.Objects;
  *     worker starts no new task (running ones go on), like GNU parallel's {@code --memfree};
  *     a negative value means the default, {@value #DEFAULT_MIN_FREE_MEMORY} bytes; 0 disables it
  * @param containment how a task's processes are held together and killed: {@code auto} (the
- *     default, null) takes a cgroup per task where the host allows it (every descendant killed,
- *     setsid or not; kernel-enforced memory and pids limits where the v1 controllers exist),
- *     else a process group per task; {@code cgroup} refuses to start without cgroups
+ *     default, null) takes a cgroup per task where the host allows it (v2, else the v1 freezer:
+ *     every descendant killed, setsid or not; kernel-enforced memory and pids limits where the
+ *     v1 controllers exist), else a process group per task; {@code cgroup} and {@code
+ *     cgroup-v1} refuse to start without them
  * @param unhealthyAfter after this many spawns in a row fail for a reason of this host (no fds,
  *     memory, process slots or cgroup; never a task's own bad cwd or missing program) the worker
  *     leaves the consumer group, so its tasks go to healthy workers, and probes with {@code

@@ -67,7 +67,7 @@ class WorkerTelemetryTest extends WorkerTestBase {
     assertEquals(cfg.maxChildren(), busy.cap());
     assertEquals(cfg.threshold(), busy.threshold());
     assertEquals(ProcessHandle.current().pid(), busy.pid());
-    assertTrue(Set.of("cgroup", "pgroup").contains(busy.containment()), busy.containment());
+    assertTrue(Set.of("cgroup", "cgroup-v1", "pgroup").contains(busy.containment()), busy.containment());
     assertTrue(busy.healthy());
     assertTrue(busy.assignedPartitions() > 0, "partitions assigned");
 

@@ -4,13 +4,15 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Objects;
+import java.util.stream.Stream;
 
 /**
  * This process's own cgroup directories, from {@code /proc/self/cgroup} and {@code
- * /proc/self/mountinfo}: the cgroup v2 one and the v1 {@code memory} and {@code pids} ones, each
- * null when that hierarchy is not mounted here.
+ * /proc/self/mountinfo}: the cgroup v2 one and the v1 {@code memory}, {@code pids}, {@code
+ * freezer} and {@code cpuacct} ones, each null when that hierarchy is not mounted here.
  */
-record CgroupPaths(Path unified, Path memory, Path pids) {
+record CgroupPaths(Path unified, Path memory, Path pids, Path freezer, Path cpuacct) {
 
   static CgroupPaths ofSelf() throws IOException {
     return parse(Files.readAllLines(Path.of("/proc/self/cgroup")),
@@ -24,7 +26,16 @@ record CgroupPaths(Path unified, Path memory, Path pids) {
   static CgroupPaths parse(List<String> cgroupLines, List<String> mountLines) {
     return new CgroupPaths(
         dirOf(cgroupLines, mountLines, null), dirOf(cgroupLines, mountLines, "memory"),
-        dirOf(cgroupLines, mountLines, "pids"));
+        dirOf(cgroupLines, mountLines, "pids"), dirOf(cgroupLines, mountLines, "freezer"),
+        dirOf(cgroupLines, mountLines, "cpuacct"));
+  }
+
+  /**
+   * Every directory, nulls left out: where task cgroups of this process may be; the hierarchies
+   * that hold a task's membership (v2, freezer) first, so a sweep kills through them.
+   */
+  List<Path> all() {
+    return Stream.of(unified, freezer, memory, pids, cpuacct).filter(Objects::nonNull).distinct().toList();
   }
 
   /** The directory of this process's cgroup for a v1 controller, or v2 when controller is null. */

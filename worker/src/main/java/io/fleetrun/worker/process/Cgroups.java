@@ -13,14 +13,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Where this supervisor's task cgroups live, found once at start: a directory {@code
- * fleetrun-<pid>-<starttime>-<n>} under the worker's own cgroup in the cgroup v2 hierarchy (which
- * every task joins: membership and {@code cgroup.kill}) and, on a hybrid host, under its own v1
- * {@code memory} and {@code pids} cgroups (joined only by tasks with such a limit, which the
- * kernel then enforces).
- *
- * <p>Usable when the v2 hierarchy is mounted, writable by this user and has {@code cgroup.kill}
- * (Linux 5.14+). On a pure v2 host whose worker cgroup delegates no controllers the limits fall
- * back to sampling ({@link GroupGuard}); v1-only hosts (freezer kill) are not supported yet.
+ * fleetrun-<pid>-<starttime>-<n>} under the worker's own cgroup in the hierarchy every task joins
+ * (membership and the atomic kill): cgroup v2 where it is mounted, writable and has {@code
+ * cgroup.kill} (Linux 5.14+), else the v1 {@code freezer} one (freeze, kill, thaw), with v1 {@code
+ * cpuacct} for CPU accounting. On a host with v1 {@code memory} and {@code pids} hierarchies it
+ * also has directories there, joined only by tasks with such a limit, which the kernel then
+ * enforces; without them (a pure v2 host whose worker cgroup delegates no controllers) the limits
+ * are sampled ({@link GroupGuard}).
  *
  * <p>Blocking (filesystem): construct off any event loop. Thread-safe after construction.
  */
@@ -30,36 +29,60 @@ final class Cgroups implements AutoCloseable {
   private static final AtomicLong NEXT_TASK = new AtomicLong();
   private static final AtomicLong NEXT_SUPERVISOR = new AtomicLong();
 
-  /** Empty v2 task cgroups kept for the next task without limits (mkdir and rmdir cost the loop). */
+  /** Empty task cgroups kept for the next task without limits (mkdir and rmdir cost the loop). */
   static final int POOL_SIZE = 64;
 
-  private final Path unified;
+  /** The base every task joins: in the v2 hierarchy, or the v1 freezer one when {@link #v2} is false. */
+  private final Path home;
+  private final boolean v2;
+  private final Path cpuacct;
   private final Path memory;
   private final Path pids;
   private final ArrayDeque<TaskCgroup> pool = new ArrayDeque<>(); // loop thread only
 
-  private Cgroups(Path unified, Path memory, Path pids) {
-    this.unified = unified;
+  private Cgroups(Path home, boolean v2, Path cpuacct, Path memory, Path pids) {
+    this.home = home;
+    this.v2 = v2;
+    this.cpuacct = cpuacct;
     this.memory = memory;
     this.pids = pids;
   }
 
-  /** The cgroups of this process, or an exception saying why the host offers none we can use. */
-  static Cgroups open() throws IOException {
+  /**
+   * The cgroups of this process, or an exception saying why the host offers none we can use.
+   *
+   * @param v2Allowed false to use the v1 freezer even where cgroup v2 would do
+   */
+  static Cgroups open(boolean v2Allowed) throws IOException {
     CgroupPaths own = CgroupPaths.ofSelf();
+    // one base per supervisor: closing one must not remove the directory another one still uses
+    String name = BASE_PREFIX + OrphanSweeper.SELF.replace(':', '-') + "-" + NEXT_SUPERVISOR.incrementAndGet();
+    String v2Problem = "cgroup v2 not wanted";
+    if (v2Allowed) {
+      try {
+        return openV2(own, name);
+      } catch (IOException e) {
+        v2Problem = e.getMessage();
+      }
+    }
+    if (own.freezer() == null) {
+      throw new IOException(v2Problem + ", and no cgroup v1 freezer hierarchy is mounted");
+    }
+    Path home = createBase(own.freezer().resolve(name));
+    return new Cgroups(home, false, optionalBase(own.cpuacct(), name),
+        optionalBase(own.memory(), name), optionalBase(own.pids(), name));
+  }
+
+  private static Cgroups openV2(CgroupPaths own, String name) throws IOException {
     if (own.unified() == null) {
       throw new IOException("no cgroup v2 hierarchy is mounted");
     }
-    // one base per supervisor: closing one must not remove the directory another one still uses
-    String name = BASE_PREFIX + OrphanSweeper.SELF.replace(':', '-') + "-" + NEXT_SUPERVISOR.incrementAndGet();
-    Path unified = createBase(own.unified().resolve(name));
-    if (!Files.exists(unified.resolve("cgroup.kill"))) {
-      deleteQuietly(unified);
+    Path home = createBase(own.unified().resolve(name));
+    if (!Files.exists(home.resolve("cgroup.kill"))) {
+      deleteQuietly(home);
       throw new IOException("the cgroup v2 hierarchy has no cgroup.kill (Linux 5.14 or later is needed)");
     }
-    Path memory = optionalBase(own.memory(), name);
-    Path pids = optionalBase(own.pids(), name);
-    return new Cgroups(unified, memory, pids);
+    return new Cgroups(home, true, null, optionalBase(own.memory(), name), optionalBase(own.pids(), name));
   }
 
   private static Path createBase(Path dir) throws IOException {
@@ -83,9 +106,15 @@ final class Cgroups implements AutoCloseable {
     }
   }
 
+  /** True when tasks are held by cgroup v2, false for the v1 freezer. */
+  boolean v2() {
+    return v2;
+  }
+
   /** What backs containment, for logs and telemetry. */
   String describe() {
-    return "cgroup v2 " + unified.getParent()
+    return (v2 ? "cgroup v2 " : "cgroup v1 freezer ") + home.getParent()
+        + (v2 ? "" : cpuacct != null ? ", cpu by cgroup v1 cpuacct" : ", cpu of the main child only")
         + (memory != null ? ", memory limit by cgroup v1" : ", memory limit sampled")
         + (pids != null ? ", pids limit by cgroup v1" : ", pids limit sampled");
   }
@@ -100,9 +129,14 @@ final class Cgroups implements AutoCloseable {
       return pool.pop().reused();
     }
     String name = "task-" + NEXT_TASK.incrementAndGet();
-    List<Path> dirs = new ArrayList<>(3);
+    List<Path> dirs = new ArrayList<>(4);
     try {
-      dirs.add(Files.createDirectory(unified.resolve(name)));
+      dirs.add(Files.createDirectory(home.resolve(name)));
+      Path cpu = null;
+      if (cpuacct != null) {
+        cpu = Files.createDirectory(cpuacct.resolve(name));
+        dirs.add(cpu);
+      }
       Path mem = null;
       Path pid = null;
       if (memoryLimitBytes != null && memory != null) {
@@ -115,7 +149,7 @@ final class Cgroups implements AutoCloseable {
         dirs.add(pid);
         Files.writeString(pid.resolve("pids.max"), Integer.toString(pidsLimit));
       }
-      return new TaskCgroup(dirs.get(0), mem, pid);
+      return new TaskCgroup(dirs.get(0), v2, cpu, mem, pid);
     } catch (IOException | RuntimeException e) {
       dirs.forEach(Cgroups::deleteQuietly);
       throw new IOException("cannot create the task's cgroup: " + e.getMessage(), e);
@@ -124,7 +158,7 @@ final class Cgroups implements AutoCloseable {
 
   /**
    * Takes back the cgroup of a completed task, which must be empty: kept for reuse when it has
-   * only its v2 directory and the pool has room, else removed. False when it could not be removed.
+   * no limit directories and the pool has room, else removed. False when it could not be removed.
    */
   boolean release(TaskCgroup cgroup) {
     if (cgroup.reusable() && pool.size() < POOL_SIZE) {
@@ -140,7 +174,7 @@ final class Cgroups implements AutoCloseable {
     while (!pool.isEmpty()) {
       pool.pop().remove();
     }
-    for (Path base : new Path[] {unified, memory, pids}) {
+    for (Path base : new Path[] {home, cpuacct, memory, pids}) {
       if (base != null) {
         deleteQuietly(base);
       }
@@ -148,8 +182,8 @@ final class Cgroups implements AutoCloseable {
   }
 
   /**
-   * Kills what task cgroups of dead supervisors still hold and removes them: the v2 ones by
-   * {@code cgroup.kill}, then every such directory in every hierarchy this process can see.
+   * Kills what task cgroups of dead supervisors still hold and removes them: through the v2 and
+   * freezer ones first (atomic kill), then every such directory in every hierarchy this process can see.
    * Returns how many processes were killed. Blocking.
    */
   static int sweepStale() {
@@ -160,10 +194,8 @@ final class Cgroups implements AutoCloseable {
       return 0;
     }
     int killed = 0;
-    for (Path ownDir : new Path[] {own.unified(), own.memory(), own.pids()}) {
-      if (ownDir != null) {
-        killed += sweepStaleUnder(ownDir);
-      }
+    for (Path ownDir : own.all()) {
+      killed += sweepStaleUnder(ownDir);
     }
     return killed;
   }
@@ -178,7 +210,7 @@ final class Cgroups implements AutoCloseable {
         }
         try (DirectoryStream<Path> tasks = Files.newDirectoryStream(base, "task-*")) {
           for (Path task : tasks) {
-            killed += new TaskCgroup(task, null, null).killAndRemove();
+            killed += TaskCgroup.stale(task).killAndRemove();
           }
         }
         deleteQuietly(base);

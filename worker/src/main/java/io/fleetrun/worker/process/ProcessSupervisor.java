@@ -40,7 +40,7 @@ public final class ProcessSupervisor implements AutoCloseable {
   /**
    * Starts the loop thread. Blocking (probes and creates the cgroup directories).
    *
-   * @throws IllegalStateException when {@link Containment#CGROUP} is asked for and the host
+   * @throws IllegalStateException when a cgroup backend is asked for and the host
    *     cannot give it, with the reason
    */
   public ProcessSupervisor(Containment containment) {
@@ -53,15 +53,16 @@ public final class ProcessSupervisor implements AutoCloseable {
     Cgroups cgroups = null;
     if (wanted != Containment.PROCESS_GROUP) {
       try {
-        cgroups = Cgroups.open();
+        cgroups = Cgroups.open(wanted != Containment.CGROUP_V1);
       } catch (IOException e) {
-        if (wanted == Containment.CGROUP) {
-          throw new IllegalStateException("containment cgroup is not available here: " + e.getMessage(), e);
+        if (wanted != Containment.AUTO) {
+          throw new IllegalStateException("containment " + wanted.label() + " is not available here: " + e.getMessage(), e);
         }
         log.info("task containment by process group: {}", e.getMessage());
       }
     }
-    containment = cgroups != null ? Containment.CGROUP : Containment.PROCESS_GROUP;
+    containment = cgroups == null ? Containment.PROCESS_GROUP
+        : cgroups.v2() ? Containment.CGROUP : Containment.CGROUP_V1;
     containmentDetail = cgroups != null ? cgroups.describe() : "process group per task, limits sampled";
     loop = new ChildLoop(usePidfd, cgroups);
     thread = new Thread(loop, THREAD_NAME);
@@ -111,7 +112,7 @@ public final class ProcessSupervisor implements AutoCloseable {
     return OrphanSweeper.sweep() + Cgroups.sweepStale();
   }
 
-  /** The backend in use: {@link Containment#CGROUP} or {@link Containment#PROCESS_GROUP}, never AUTO. */
+  /** The backend in use: CGROUP, CGROUP_V1 or PROCESS_GROUP, never AUTO. */
   public Containment containment() {
     return containment;
   }

@@ -8,27 +8,43 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One task's cgroups: the v2 directory every process of the task is in (the child joins it
- * before it runs the task's command, and every descendant stays in it, setsid or not), plus the
- * v1 {@code memory} and {@code pids} directories that enforce its limits where the host has them.
+ * One task's cgroups: the home directory every process of the task is in (the child joins it
+ * before it runs the task's command, and every descendant stays in it, setsid or not), which is
+ * in the cgroup v2 hierarchy or, on a host without a usable one, in the v1 {@code freezer}
+ * hierarchy (with the v1 {@code cpuacct} one for CPU accounting); plus the v1 {@code memory} and
+ * {@code pids} directories that enforce its limits where the host has them.
  *
  * <p>Loop thread only ({@link ChildLoop}), except {@link #killAndRemove} for stale cgroups.
  * Reads of the cgroup files are a few microseconds each (kernfs, no disk).
  */
 final class TaskCgroup {
-  private final Path unified;
+  private final Path home;
+  /** True when {@link #home} is a v2 cgroup (cgroup.kill, cgroup.events, cpu.stat), false for v1 freezer. */
+  private final boolean v2;
+  private final Path cpuacct;
   private final Path memory;
   private final Path pids;
   private long oomKillsSeen;
   /** False once a kill found the cgroup empty; saves a read per task on the hot path. */
   private boolean maybePopulated = true;
-  /** cpu.stat user and system ms when this task began: a pooled cgroup's counters run on. */
+  /** User and system CPU ms when this task began: a pooled cgroup's counters run on. */
   private long[] cpuBase = {0, 0};
 
-  TaskCgroup(Path unified, Path memory, Path pids) {
-    this.unified = unified;
+  /**
+   * @param home the v2 directory, or the v1 freezer one when {@code v2} is false
+   * @param cpuacct the v1 cpuacct directory (v1 only; null for none), memory and pids likewise
+   */
+  TaskCgroup(Path home, boolean v2, Path cpuacct, Path memory, Path pids) {
+    this.home = home;
+    this.v2 = v2;
+    this.cpuacct = cpuacct;
     this.memory = memory;
     this.pids = pids;
+  }
+
+  /** A task cgroup some dead supervisor left, of whichever kind its files show. */
+  static TaskCgroup stale(Path dir) {
+    return new TaskCgroup(dir, Files.exists(dir.resolve("cgroup.kill")), null, null, null);
   }
 
   /**
@@ -47,8 +63,11 @@ final class TaskCgroup {
   }
 
   private List<Path> dirs() {
-    List<Path> dirs = new ArrayList<>(3);
-    dirs.add(unified);
+    List<Path> dirs = new ArrayList<>(4);
+    dirs.add(home);
+    if (cpuacct != null) {
+      dirs.add(cpuacct);
+    }
     if (memory != null) {
       dirs.add(memory);
     }
@@ -60,7 +79,7 @@ final class TaskCgroup {
 
   /** The pids in the task's cgroup now (live processes; zombies have left it). */
   int[] members() {
-    String procs = read(unified.resolve("cgroup.procs"));
+    String procs = read(home.resolve("cgroup.procs"));
     if (procs == null || procs.isEmpty()) {
       return new int[0];
     }
@@ -79,11 +98,18 @@ final class TaskCgroup {
     }
   }
 
-  /** SIGKILLs every process of the task at once (cgroup.kill); returns how many were alive. */
+  /**
+   * SIGKILLs every process of the task at once ({@code cgroup.kill}, or freeze, kill and thaw on
+   * v1); returns how many were alive.
+   */
   int kill() {
     int alive = members().length;
     if (alive > 0) {
-      write(unified.resolve("cgroup.kill"), "1");
+      if (v2) {
+        write(home.resolve("cgroup.kill"), "1");
+      } else {
+        alive = FreezerKill.kill(home, this::members);
+      }
     }
     maybePopulated = alive > 0;
     return alive;
@@ -94,7 +120,7 @@ final class TaskCgroup {
     if (!maybePopulated) {
       return false; // the kill found it empty: nothing can join an empty cgroup of ours
     }
-    String events = read(unified.resolve("cgroup.events"));
+    String events = v2 ? read(home.resolve("cgroup.events")) : null;
     return events == null ? members().length > 0 : events.contains("populated 1");
   }
 
@@ -115,20 +141,37 @@ final class TaskCgroup {
   }
 
   /**
-   * User and system CPU of every process the task ran, in ms ({@code cpu.stat}), or null. Call
-   * once, at the task's end: the reading is also the base of the next task in this cgroup.
+   * User and system CPU of every process the task ran, in ms ({@code cpu.stat} on v2, {@code
+   * cpuacct.usage_user} and {@code usage_sys} on v1), or null. Call once, at the task's end: the
+   * reading is also the base of the next task in this cgroup.
    */
   long[] cpuMillis() {
-    String stat = read(unified.resolve("cpu.stat"));
-    long user = field(stat, "user_usec");
-    long system = field(stat, "system_usec");
-    if (user < 0 || system < 0) {
+    long[] total = v2 ? cpuV2() : cpuV1();
+    if (total == null) {
       return null;
     }
-    long[] total = {user / 1000, system / 1000};
     long[] used = {total[0] - cpuBase[0], total[1] - cpuBase[1]};
     cpuBase = total;
     return used;
+  }
+
+  private long[] cpuV2() {
+    String stat = read(home.resolve("cpu.stat"));
+    long user = field(stat, "user_usec");
+    long system = field(stat, "system_usec");
+    return user < 0 || system < 0 ? null : new long[] {user / 1000, system / 1000};
+  }
+
+  private long[] cpuV1() {
+    if (cpuacct == null) {
+      return null;
+    }
+    String user = read(cpuacct.resolve("cpuacct.usage_user"));
+    String system = read(cpuacct.resolve("cpuacct.usage_sys"));
+    if (user == null || system == null) {
+      return null;
+    }
+    return new long[] {Long.parseLong(user.trim()) / 1_000_000, Long.parseLong(system.trim()) / 1_000_000};
   }
 
   /** This pooled cgroup, ready for its next task. */
@@ -137,7 +180,7 @@ final class TaskCgroup {
     return this;
   }
 
-  /** Only a v2 directory (no kernel limits to reset): it can serve another task once empty. */
+  /** No kernel limits to reset (home and cpuacct only): it can serve another task once empty. */
   boolean reusable() {
     return memory == null && pids == null;
   }
@@ -151,10 +194,13 @@ final class TaskCgroup {
     return removed;
   }
 
-  /** For stale cgroups: kills what is left (v1 directories have no cgroup.kill), waits briefly, removes. */
+  /**
+   * For stale cgroups: kills what is left (cgroup.kill, the freezer, or one SIGKILL each where the
+   * directory has neither), waits briefly, removes.
+   */
   int killAndRemove() {
     int killed;
-    if (Files.exists(unified.resolve("cgroup.kill"))) {
+    if (v2 || Files.exists(home.resolve(FreezerKill.STATE))) {
       killed = kill();
     } else {
       int[] left = members();
@@ -172,7 +218,7 @@ final class TaskCgroup {
 
   @Override
   public String toString() {
-    return unified.toString();
+    return home.toString();
   }
 
   /** The number after {@code name } on its own line of a flat-keyed cgroup file; -1 when absent. */

@@ -14,6 +14,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Finding this process's cgroups, and cleaning up task cgroups a dead supervisor left. */
 @ExtendWith(LeakGuard.class)
@@ -22,11 +25,13 @@ class CgroupsTest {
   @Test
   void ownCgroupDirectoriesAreMappedThroughTheirMounts() {
     List<String> cgroup = List.of(
-        "8:pids:/", "4:memory:/sandbox/abc", "2:cpu,cpuacct:/", "0::/");
+        "8:pids:/", "6:freezer:/ci", "4:memory:/sandbox/abc", "2:cpu,cpuacct:/", "0::/");
     List<String> mounts = List.of(
         "31 23 0:28 / /sys/fs/cgroup rw,relatime - tmpfs tmpfs rw,mode=755",
         "35 31 0:31 / /sys/fs/cgroup/memory rw,relatime shared:9 - cgroup cgroup rw,memory",
         "39 31 0:35 / /sys/fs/cgroup/pids rw,relatime - cgroup cgroup rw,pids",
+        "37 31 0:33 / /sys/fs/cgroup/freezer rw,relatime - cgroup cgroup rw,freezer",
+        "33 31 0:29 / /sys/fs/cgroup/cpu,cpuacct rw,relatime - cgroup cgroup rw,cpu,cpuacct",
         "41 31 0:37 / /sys/fs/cgroup/unified rw,relatime - cgroup2 cgroup2 rw");
 
     CgroupPaths p = CgroupPaths.parse(cgroup, mounts);
@@ -34,6 +39,10 @@ class CgroupsTest {
     assertEquals(Path.of("/sys/fs/cgroup/unified"), p.unified());
     assertEquals(Path.of("/sys/fs/cgroup/memory/sandbox/abc"), p.memory());
     assertEquals(Path.of("/sys/fs/cgroup/pids"), p.pids());
+    assertEquals(Path.of("/sys/fs/cgroup/freezer/ci"), p.freezer());
+    assertEquals(Path.of("/sys/fs/cgroup/cpu,cpuacct"), p.cpuacct());
+    assertEquals(List.of(p.unified(), p.freezer(), p.memory(), p.pids(), p.cpuacct()), p.all(),
+        "the hierarchies holding membership come first");
   }
 
   @Test
@@ -44,6 +53,8 @@ class CgroupsTest {
     assertEquals(Path.of("/sys/fs/cgroup/system.slice/worker.service"), p.unified());
     assertNull(p.memory());
     assertNull(p.pids());
+    assertNull(p.freezer());
+    assertEquals(List.of(p.unified()), p.all());
   }
 
   @Test
@@ -54,9 +65,10 @@ class CgroupsTest {
     assertEquals(Path.of("/sys/fs/cgroup/c1"), p.unified());
   }
 
-  @Test
-  void staleTaskCgroupOfADeadSupervisorIsKilledAndRemoved() throws Exception {
-    Path own = assumeCgroupV2();
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"v2", "freezer"})
+  void staleTaskCgroupOfADeadSupervisorIsKilledAndRemoved(String hierarchy) throws Exception {
+    Path own = hierarchy.equals("v2") ? assumeCgroupV2() : CgroupV1Test.assumeFreezer();
     Path base = own.resolve(Cgroups.BASE_PREFIX + "999999-1-1"); // no process has that pid:starttime
     Path task = Files.createDirectories(base.resolve("task-1"));
     // a process in its own session inside the stale cgroup, as a crashed worker's task would be
@@ -92,10 +104,16 @@ class CgroupsTest {
     assertEquals(List.of(), Procs.taskCgroupsLeft(), "task cgroups left behind");
   }
 
-  @Test
-  void cpuOfTheWholeTreeIsCountedOncePerTaskInAPooledCgroup() throws Exception {
-    assumeCgroupV2();
-    try (ProcessSupervisor s = new ProcessSupervisor(Containment.CGROUP)) {
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(value = Containment.class, names = {"CGROUP", "CGROUP_V1"})
+  void cpuOfTheWholeTreeIsCountedOncePerTaskInAPooledCgroup(Containment backend) throws Exception {
+    if (backend == Containment.CGROUP) {
+      assumeCgroupV2();
+    } else {
+      CgroupV1Test.assumeFreezer();
+    }
+    try (ProcessSupervisor s = new ProcessSupervisor(backend)) {
+      assertEquals(backend, s.containment());
       // the busy loop runs in a background child nobody waits for: rusage of the shell misses it
       TaskResult busy = Tasks.await(s.start(Tasks.sh(
           "sh -c 'i=0; while [ $i -lt 400000 ]; do i=$((i+1)); done' & sleep 0.1; wait"), null));
@@ -108,13 +126,13 @@ class CgroupsTest {
     assertEquals(List.of(), Procs.taskCgroupsLeft(), "task cgroups left behind");
   }
 
-  private static Path assumeCgroupV2() throws Exception {
+  static Path assumeCgroupV2() throws Exception {
     Path own = CgroupPaths.ofSelf().unified();
     assumeTrue(own != null && Files.isWritable(own), "no writable cgroup v2 hierarchy here");
     return own;
   }
 
-  private static void awaitMember(Path task) throws Exception {
+  static void awaitMember(Path task) throws Exception {
     long end = System.currentTimeMillis() + 5_000;
     while (Files.readString(task.resolve("cgroup.procs")).isBlank()) {
       assertTrue(System.currentTimeMillis() < end, "the process never joined " + task);

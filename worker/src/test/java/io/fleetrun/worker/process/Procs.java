@@ -19,20 +19,22 @@ final class Procs {
   private Procs() {}
 
   /**
-   * Task cgroups of this JVM's supervisors that a finished task may not leave: any v1 one (those
-   * carry limits and are removed with their task) and any v2 one with a process in it (empty v2
-   * ones wait in the supervisor's pool for the next task).
+   * Task cgroups of this JVM's supervisors that a finished task may not leave: any memory or pids
+   * one (those carry limits and are removed with their task) and any other one with a process in
+   * it (empty v2, freezer and cpuacct ones wait in the supervisor's pool for the next task).
    */
   static List<Path> taskCgroupsInUse() {
     return taskCgroupsLeft().stream()
-        .filter(dir -> !dir.startsWith(ownUnified()) || !readOrEmpty(dir.resolve("cgroup.procs")).isBlank())
+        .filter(dir -> !pooled(dir) || !readOrEmpty(dir.resolve("cgroup.procs")).isBlank())
         .collect(Collectors.toList());
   }
 
-  private static Path ownUnified() {
+  /** A directory of the hierarchies whose empty task cgroups are pooled: v2, v1 freezer and cpuacct. */
+  private static boolean pooled(Path dir) {
     try {
-      Path p = CgroupPaths.ofSelf().unified();
-      return p != null ? p : Path.of("/nonexistent");
+      CgroupPaths own = CgroupPaths.ofSelf();
+      return Stream.of(own.unified(), own.freezer(), own.cpuacct())
+          .anyMatch(p -> p != null && dir.startsWith(p));
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
@@ -55,8 +57,8 @@ final class Procs {
       CgroupPaths own = CgroupPaths.ofSelf();
       String prefix = Cgroups.BASE_PREFIX + OrphanSweeper.SELF.replace(':', '-') + "-";
       List<Path> left = new java.util.ArrayList<>();
-      for (Path dir : new Path[] {own.unified(), own.memory(), own.pids()}) {
-        if (dir == null || !Files.isDirectory(dir)) {
+      for (Path dir : own.all()) {
+        if (!Files.isDirectory(dir)) {
           continue;
         }
         try (Stream<Path> bases = Files.list(dir)) {

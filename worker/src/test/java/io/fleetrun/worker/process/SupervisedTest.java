@@ -20,7 +20,11 @@ abstract class SupervisedTest {
 
   @BeforeAll
   static void openSupervisor() {
-    supervisor = new ProcessSupervisor(Tasks.containment());
+    Containment wanted = Tasks.containment();
+    supervisor = new ProcessSupervisor(wanted);
+    if (wanted == Containment.CGROUP_V1 || wanted == Containment.PROCESS_GROUP) {
+      assertEquals(wanted, supervisor.containment(), "the backend this run is for");
+    }
   }
 
   @AfterAll
@@ -31,7 +35,7 @@ abstract class SupervisedTest {
 
   /** True when this run's supervisor holds each task in a cgroup. */
   static boolean cgroups() {
-    return supervisor.containment() == Containment.CGROUP;
+    return supervisor.containment() != Containment.PROCESS_GROUP;
   }
 
   @AfterEach
