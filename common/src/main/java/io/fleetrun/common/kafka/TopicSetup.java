@@ -1,6 +1,7 @@
 package io.fleetrun.common.kafka;
 
 import io.fleetrun.common.Topics;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -51,7 +52,7 @@ public final class TopicSetup {
       throw new IllegalArgumentException("taskPartitions must be positive: " + taskPartitions);
     }
     try (Admin admin = Admin.create(KafkaClients.admin(bootstrap))) {
-      Set<String> existing = await(admin.listTopics().names(), bootstrap);
+      Set<String> existing = await(admin.listTopics().names(), bootstrap, TIMEOUT_SECONDS);
       List<NewTopic> missing = new ArrayList<>();
       for (NewTopic t : topics(taskPartitions)) {
         if (!existing.contains(t.name())) {
@@ -65,6 +66,26 @@ public final class TopicSetup {
       for (Map.Entry<String, KafkaFuture<Void>> r : results.entrySet()) {
         createdOrExists(r.getKey(), r.getValue(), bootstrap);
       }
+    }
+  }
+
+  /**
+   * The names of fleetrun's topics that do not exist on the cluster yet (empty when all do).
+   *
+   * @throws IllegalStateException if the cluster cannot be reached within 30 s, saying so
+   */
+  public static List<String> missing(String bootstrap) {
+    return missing(bootstrap, TIMEOUT_SECONDS);
+  }
+
+  static List<String> missing(String bootstrap, long timeoutSeconds) {
+    Admin admin = Admin.create(KafkaClients.admin(bootstrap));
+    try {
+      Set<String> existing = await(admin.listTopics().names(), bootstrap, timeoutSeconds);
+      return topics(Topics.DEFAULT_TASK_PARTITIONS).stream().map(NewTopic::name)
+          .filter(name -> !existing.contains(name)).toList();
+    } finally {
+      admin.close(Duration.ZERO); // a call still waiting for an unreachable broker is abandoned, not awaited
     }
   }
 
@@ -97,18 +118,25 @@ public final class TopicSetup {
     }
   }
 
-  private static <T> T await(KafkaFuture<T> future, String bootstrap) {
+  private static <T> T await(KafkaFuture<T> future, String bootstrap, long timeoutSeconds) {
     try {
-      return future.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      return future.get(timeoutSeconds, TimeUnit.SECONDS);
     } catch (ExecutionException e) {
+      if (e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException) {
+        throw noAnswer(bootstrap, timeoutSeconds, e.getCause());
+      }
       throw new IllegalStateException("cannot list topics on " + bootstrap + ": "
           + e.getCause().getMessage(), e.getCause());
     } catch (TimeoutException e) {
-      throw new IllegalStateException("listing topics on " + bootstrap + " timed out after "
-          + TIMEOUT_SECONDS + " s", e);
+      throw noAnswer(bootstrap, timeoutSeconds, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while listing topics on " + bootstrap, e);
     }
+  }
+
+  private static IllegalStateException noAnswer(String bootstrap, long timeoutSeconds, Throwable cause) {
+    return new IllegalStateException("no answer from Kafka at " + bootstrap + " within " + timeoutSeconds
+        + " s (is the broker running, and is that its client address?)", cause);
   }
 }

@@ -1,6 +1,8 @@
 package io.fleetrun.common.kafka;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fleetrun.common.Topics;
 import io.fleetrun.common.testing.TestKafka;
@@ -44,6 +46,19 @@ class TopicSetupTest {
           .allTopicNames().get(30, TimeUnit.SECONDS).get(Topics.TASKS);
       assertEquals(Topics.DEFAULT_TASK_PARTITIONS, tasks.partitions().size());
     }
+  }
+
+  @Test
+  void noTopicIsMissingOnceTheyAreCreated() {
+    assertEquals(List.of(), TopicSetup.missing(TestKafka.bootstrap()));
+  }
+
+  @Test
+  void aBrokerThatDoesNotAnswerIsNamedInTheError() {
+    String nobody = "127.0.0.1:" + FreePorts.pick();
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> TopicSetup.missing(nobody, 2));
+
+    assertTrue(e.getMessage().startsWith("no answer from Kafka at " + nobody + " within 2 s"), e.getMessage());
   }
 
   private static Config config(Admin admin, String topic) throws Exception {
