@@ -52,9 +52,12 @@ final class Cancellations {
     running.remove(spec.taskId());
   }
 
-  /** The result of a task cancelled before it was spawned. */
+  /**
+   * The result of a task cancelled before this worker spawned it (an earlier delivery may have
+   * run on a worker that stopped: the message speaks of this run only).
+   */
   static TaskResult notStarted(long nowMs) {
     return new TaskResult(Outcome.CANCELLED, null, null, StopCause.CANCEL, false,
-        "cancelled before it started", nowMs, nowMs, 0, 0, null, 0, StreamCapture.EMPTY, StreamCapture.EMPTY);
+        "cancelled before this run started", nowMs, nowMs, 0, 0, null, 0, StreamCapture.EMPTY, StreamCapture.EMPTY);
   }
 }

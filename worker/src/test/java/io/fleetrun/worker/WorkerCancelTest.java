@@ -65,7 +65,7 @@ class WorkerCancelTest extends WorkerTestBase {
       assertTrue(stopped.stream().allMatch(f -> "TERM".equals(f.result().signal())), stopped.toString());
       assertTrue(stopped.stream().allMatch(f -> f.result().endedAtMs() - cancelledAt < 5_000), "stopped promptly");
       done.stream().filter(f -> f.result().error() != null).forEach(f -> {
-        assertEquals("cancelled before it started", f.result().error());
+        assertEquals("cancelled before this run started", f.result().error());
         assertNull(f.result().exitCode());
       });
     }
