@@ -1,7 +1,5 @@
 package io.fleetrun.worker.process;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Set;
@@ -41,7 +39,7 @@ final class FreezerKill {
       if (round > 0 && killed.containsAll(toSet(pids)) || pids.length == 0) {
         break;
       }
-      write(state, "FROZEN");
+      CgroupFiles.write(state, "FROZEN");
       try {
         awaitFrozen(state);
         for (int pid : members.get()) { // read again: a fork finished before the freeze is in it now
@@ -50,7 +48,7 @@ final class FreezerKill {
           }
         }
       } finally {
-        write(state, "THAWED");
+        CgroupFiles.write(state, "THAWED");
       }
     }
     return killed.size();
@@ -58,9 +56,14 @@ final class FreezerKill {
 
   private static void awaitFrozen(Path state) {
     long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(FREEZE_WAIT_MS);
-    while (!"FROZEN".equals(read(state)) && System.nanoTime() < end) {
+    while (!isFrozen(state) && System.nanoTime() < end) {
       LockSupport.parkNanos(200_000);
     }
+  }
+
+  private static boolean isFrozen(Path state) {
+    String s = CgroupFiles.read(state);
+    return s != null && s.trim().equals("FROZEN");
   }
 
   private static Set<Integer> toSet(int[] pids) {
@@ -69,21 +72,5 @@ final class FreezerKill {
       set.add(pid);
     }
     return set;
-  }
-
-  private static String read(Path file) {
-    try {
-      return Files.readString(file).trim();
-    } catch (IOException e) {
-      return "";
-    }
-  }
-
-  private static void write(Path file, String value) {
-    try {
-      Files.writeString(file, value);
-    } catch (IOException e) {
-      // the cgroup went away meanwhile: nothing left to freeze or thaw
-    }
   }
 }

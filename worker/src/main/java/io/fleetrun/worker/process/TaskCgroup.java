@@ -1,7 +1,9 @@
 package io.fleetrun.worker.process;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import static io.fleetrun.worker.process.CgroupFiles.field;
+import static io.fleetrun.worker.process.CgroupFiles.read;
+import static io.fleetrun.worker.process.CgroupFiles.write;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -219,35 +221,6 @@ final class TaskCgroup {
   @Override
   public String toString() {
     return home.toString();
-  }
-
-  /** The number after {@code name } on its own line of a flat-keyed cgroup file; -1 when absent. */
-  static long field(String text, String name) {
-    if (text == null) {
-      return -1;
-    }
-    for (String line : text.split("\n")) {
-      if (line.startsWith(name + " ")) {
-        return Long.parseLong(line.substring(name.length() + 1).trim());
-      }
-    }
-    return -1;
-  }
-
-  private static String read(Path file) {
-    try {
-      return new String(Files.readAllBytes(file), StandardCharsets.US_ASCII);
-    } catch (IOException e) {
-      return null; // removed, or not offered by this kernel
-    }
-  }
-
-  private static void write(Path file, String value) {
-    try {
-      Files.writeString(file, value);
-    } catch (IOException e) {
-      // the cgroup emptied and went away meanwhile: nothing left to kill
-    }
   }
 
   private static String quote(String s) {
