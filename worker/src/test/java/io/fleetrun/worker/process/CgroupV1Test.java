@@ -53,8 +53,8 @@ class CgroupV1Test {
 
       assertEquals(Outcome.TIMED_OUT, r.outcome(), r.toString());
       assertTrue(r.escalatedToKill(), "the grace ran out: " + r);
-      // counted at the main child's exit, when most of what the escalation killed has already gone
-      assertTrue(r.descendantsKilled() >= 1, "the forker and its sleeps were killed: " + r);
+      // not asserted: descendantsKilled, which counts only what outlived the main child (the
+      // escalation's kill may already have taken all of it, then it is 0)
       Procs.assertNoneLeft("sleep 723", 1_000);
     }
     assertEquals(List.of(), Procs.taskCgroupsLeft(), "task cgroups left behind");
