@@ -62,37 +62,40 @@ class DashboardBrowserTest {
     String token = "dash-" + System.nanoTime();
     try (TestFleet f = TestFleet.start(2, 3, token)) {
       String batchId = f.coordinator.submit(FleetIntegrationTest.batchJson("dashboard-test", 240, MARKER));
-      f.coordinator.until("/v1/batches/" + batchId, r -> r.body().path("state").asText().equals("RUNNING"),
-          Duration.ofSeconds(60));
-      String url = f.coordinator.base + "/?token=" + token;
-      List<String> cmd = List.of("node", "dashboard.mjs", url, shot.toString(), "2", MARKER);
-      ProcessResult r = runIn(cmd, SCRIPT_DIR, chromium, 180, line -> {
-        if (line.contains("\"stage\":\"stop-worker\"")) {
-          try {
-            f.stopWorker(1); // the page must show it down
-          } catch (Exception e) {
-            throw new IllegalStateException("stopping worker 2: " + e, e);
+      try {
+        f.coordinator.until("/v1/batches/" + batchId, r -> r.body().path("state").asText().equals("RUNNING"),
+            Duration.ofSeconds(60));
+        String url = f.coordinator.base + "/?token=" + token;
+        List<String> cmd = List.of("node", "dashboard.mjs", url, shot.toString(), "2", MARKER);
+        ProcessResult r = runIn(cmd, SCRIPT_DIR, chromium, 180, line -> {
+          if (line.contains("\"stage\":\"stop-worker\"")) {
+            try {
+              f.stopWorker(1); // the page must show it down
+            } catch (Exception e) {
+              throw new IllegalStateException("stopping worker 2: " + e, e);
+            }
           }
+        });
+        JsonNode report = parseReport(r);
+        assertTrue(report.path("ok").asBoolean(), "the page failed: " + report.path("error").asText() + "\n" + r);
+        JsonNode before = report.path("before");
+        JsonNode after = report.path("after");
+        for (String id : f.workerIds) {
+          assertTrue(before.path("workerIds").toString().contains("\"" + id + "\""), "worker " + id + " listed: " + before);
         }
-      });
-      JsonNode report = parseReport(r);
-      assertTrue(report.path("ok").asBoolean(), "the page failed: " + report.path("error").asText() + "\n" + r);
-      JsonNode before = report.path("before");
-      JsonNode after = report.path("after");
-      for (String id : f.workerIds) {
-        assertTrue(before.path("workerIds").toString().contains("\"" + id + "\""), "worker " + id + " listed: " + before);
+        assertEquals("[\"up\",\"up\"]", before.path("workerStates").toString());
+        assertEquals("running", before.path("batchState").asText());
+        assertEquals("bridge", after.path("source").asText(), "updates came through the event-bus bridge");
+        assertNotEquals(before.path("batchDone").asText(), after.path("batchDone").asText(), "progress moved");
+        assertTrue(after.path("updates").asInt() > before.path("updates").asInt());
+        assertEquals(0, report.path("consoleErrors").size(), report.path("consoleErrors").toString());
+        assertTrue(report.path("stderr").asText().contains(MARKER), "stderr of the failed task: " + report);
+        JsonNode down = report.path("down");
+        assertEquals("[\"up\",\"down\"]", down.path("workerStates").toString(), "the stopped worker shows down: " + down);
+        assertPng(shot);
+      } finally {
+        f.cancel(batchId); // end it quickly, and leave no task for the next test's workers
       }
-      assertEquals("[\"up\",\"up\"]", before.path("workerStates").toString());
-      assertEquals("running", before.path("batchState").asText());
-      assertEquals("bridge", after.path("source").asText(), "updates came through the event-bus bridge");
-      assertNotEquals(before.path("batchDone").asText(), after.path("batchDone").asText(), "progress moved");
-      assertTrue(after.path("updates").asInt() > before.path("updates").asInt());
-      assertEquals(0, report.path("consoleErrors").size(), report.path("consoleErrors").toString());
-      assertTrue(report.path("stderr").asText().contains(MARKER), "stderr of the failed task: " + report);
-      JsonNode down = report.path("down");
-      assertEquals("[\"up\",\"down\"]", down.path("workerStates").toString(), "the stopped worker shows down: " + down);
-      assertPng(shot);
-      f.coordinator.send(f.coordinator.request("/v1/batches/" + batchId).DELETE().build()); // end it quickly
     }
   }
 

@@ -68,56 +68,60 @@ class FleetIntegrationTest {
       String a = f.workerIds.get(0);
       String b = f.workerIds.get(1);
       String batchId = c.submit(batchJson("fleet-it", 60, "boom"));
+      try {
 
-      Reply live = c.until("/v1/fleet", r -> {
-        JsonNode wa = worker(r.body(), a);
-        JsonNode wb = worker(r.body(), b);
-        JsonNode bt = batch(r.body(), batchId);
-        return wa != null && wb != null && wa.at("/sample/liveChildren").asInt() > 0
-            && wb.at("/sample/liveChildren").asInt() > 0 && wa.path("runningTasks").asInt() > 0
-            && wb.path("runningTasks").asInt() > 0 && bt != null && bt.path("state").asText().equals("RUNNING");
-      }, WAIT);
-      JsonNode fleet = live.body();
-      for (String id : List.of(a, b)) {
-        JsonNode w = worker(fleet, id);
-        assertEquals("UP", w.path("state").asText());
-        JsonNode s = w.path("sample");
-        assertEquals(3, s.path("cap").asInt());
-        assertEquals(23, s.path("threshold").asInt());
-        assertEquals(ProcessHandle.current().pid(), s.path("pid").asLong(), "in-process workers");
-        assertTrue(s.path("rssBytes").asLong() > 10 << 20, "RSS of a JVM: " + s);
-        assertTrue(s.path("openFds").asInt() > 10 && s.path("threads").asInt() > 10, s.toString());
-        // a child between its exit and its reaping is a zombie for a moment: only the field is checked
-        assertTrue(s.path("zombies").isInt() && s.path("zombies").asInt() >= 0, s.toString());
-        assertTrue(w.path("ageMs").asLong() < 3_000, "fresh: " + w);
-        assertTrue(w.path("runningTasks").asInt() >= 1, "the projection sees tasks RUNNING on " + id + ": " + w);
+        Reply live = c.until("/v1/fleet", r -> {
+          JsonNode wa = worker(r.body(), a);
+          JsonNode wb = worker(r.body(), b);
+          JsonNode bt = batch(r.body(), batchId);
+          return wa != null && wb != null && wa.at("/sample/liveChildren").asInt() > 0
+              && wb.at("/sample/liveChildren").asInt() > 0 && wa.path("runningTasks").asInt() > 0
+              && wb.path("runningTasks").asInt() > 0 && bt != null && bt.path("state").asText().equals("RUNNING");
+        }, WAIT);
+        JsonNode fleet = live.body();
+        for (String id : List.of(a, b)) {
+          JsonNode w = worker(fleet, id);
+          assertEquals("UP", w.path("state").asText());
+          JsonNode s = w.path("sample");
+          assertEquals(3, s.path("cap").asInt());
+          assertEquals(23, s.path("threshold").asInt());
+          assertEquals(ProcessHandle.current().pid(), s.path("pid").asLong(), "in-process workers");
+          assertTrue(s.path("rssBytes").asLong() > 10 << 20, "RSS of a JVM: " + s);
+          assertTrue(s.path("openFds").asInt() > 10 && s.path("threads").asInt() > 10, s.toString());
+          // a child between its exit and its reaping is a zombie for a moment: only the field is checked
+          assertTrue(s.path("zombies").isInt() && s.path("zombies").asInt() >= 0, s.toString());
+          assertTrue(w.path("ageMs").asLong() < 3_000, "fresh: " + w);
+          assertTrue(w.path("runningTasks").asInt() >= 1, "the projection sees tasks RUNNING on " + id + ": " + w);
+        }
+        assertEquals(2, fleet.at("/totals/up").asInt());
+        assertEquals(6, fleet.at("/totals/cap").asInt());
+        JsonNode bt = batch(fleet, batchId);
+        assertEquals(62, bt.path("taskCount").asInt());
+        assertTrue(bt.path("running").asInt() > 0, bt.toString());
+
+        String metrics = scrapeDuringBatch(c, batchId);
+        checkMetrics(metrics, a, b, batchId);
+
+        // one worker stops: DOWN within a few seconds; the other finishes the batch
+        f.stopWorker(1);
+        long stoppedAt = System.nanoTime();
+        c.until("/v1/fleet", r -> worker(r.body(), b).path("state").asText().equals("DOWN"), Duration.ofSeconds(10));
+        long downAfterMs = (System.nanoTime() - stoppedAt) / 1_000_000;
+        assertTrue(downAfterMs < 5_000, "DOWN after " + downAfterMs + " ms");
+        Reply end = c.until("/v1/fleet", r -> {
+          JsonNode x = batch(r.body(), batchId);
+          return x != null && x.path("state").asText().equals("FAILED");
+        }, WAIT);
+        JsonNode done = batch(end.body(), batchId);
+        assertEquals(62, done.path("done").asInt());
+        assertEquals(2, done.path("failed").asInt());
+        assertEquals(2, done.at("/failedByOutcome/FAILED").asInt());
+        assertEquals(0, done.path("etaMs").asLong());
+        assertEquals("UP", worker(end.body(), a).path("state").asText());
+        assertEquals(1, end.body().at("/totals/up").asInt());
+      } finally {
+        f.cancel(batchId); // a no-op when it ended; else leaves no task for the next test's workers
       }
-      assertEquals(2, fleet.at("/totals/up").asInt());
-      assertEquals(6, fleet.at("/totals/cap").asInt());
-      JsonNode bt = batch(fleet, batchId);
-      assertEquals(62, bt.path("taskCount").asInt());
-      assertTrue(bt.path("running").asInt() > 0, bt.toString());
-
-      String metrics = scrapeDuringBatch(c, batchId);
-      checkMetrics(metrics, a, b, batchId);
-
-      // one worker stops: DOWN within a few seconds; the other finishes the batch
-      f.stopWorker(1);
-      long stoppedAt = System.nanoTime();
-      c.until("/v1/fleet", r -> worker(r.body(), b).path("state").asText().equals("DOWN"), Duration.ofSeconds(10));
-      long downAfterMs = (System.nanoTime() - stoppedAt) / 1_000_000;
-      assertTrue(downAfterMs < 5_000, "DOWN after " + downAfterMs + " ms");
-      Reply end = c.until("/v1/fleet", r -> {
-        JsonNode x = batch(r.body(), batchId);
-        return x != null && x.path("state").asText().equals("FAILED");
-      }, WAIT);
-      JsonNode done = batch(end.body(), batchId);
-      assertEquals(62, done.path("done").asInt());
-      assertEquals(2, done.path("failed").asInt());
-      assertEquals(2, done.at("/failedByOutcome/FAILED").asInt());
-      assertEquals(0, done.path("etaMs").asLong());
-      assertEquals("UP", worker(end.body(), a).path("state").asText());
-      assertEquals(1, end.body().at("/totals/up").asInt());
     }
   }
 

@@ -49,6 +49,11 @@ final class TestFleet implements AutoCloseable {
     vertx.undeploy(workerDeployments.get(index)).await(60, TimeUnit.SECONDS);
   }
 
+  /** Cancels a batch (quietly: the test's own assertions said what matters). */
+  void cancel(String batchId) {
+    coordinator.cancelQuietly(batchId);
+  }
+
   @Override
   public void close() {
     coordinator.close();

@@ -16,11 +16,12 @@ import io.vertx.kafka.client.consumer.KafkaConsumer;
 import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
 import io.vertx.kafka.client.consumer.OffsetAndMetadata;
 import java.time.Duration;
-import java.util.ArrayDeque;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -30,6 +31,10 @@ import org.slf4j.LoggerFactory;
  * Consumes tasks from {@link Topics#TASKS} as a member of {@link Topics#WORKER_GROUP}, runs each
  * through the {@link ProcessSupervisor} with at most {@code maxChildren} alive at once, and
  * reports FINISHED events, and STARTED events for tasks that run long enough ({@link StartReports}).
+ *
+ * <p>Start order: of the tasks waiting here, the oldest batch's go first, and within a batch the
+ * lowest seq, as GNU parallel starts jobs in input order; records of one batch arrive spread over
+ * many partitions, so arrival order alone would start a batch's first tasks late.
  *
  * <p>Backpressure: records wait locally only while every slot is busy, at most {@code prefetch}
  * of them (see {@link WorkerConfig#prefetch()}). When the local queue is full every assigned partition is paused;
@@ -52,7 +57,7 @@ public final class WorkerVerticle extends VerticleBase {
 
   private final WorkerConfig config;
   private final OffsetTracker offsets = new OffsetTracker();
-  private final ArrayDeque<Pending> queue = new ArrayDeque<>();
+  private final PriorityQueue<Pending> queue = new PriorityQueue<>(Pending.START_ORDER);
   private final Cancellations cancellations = new Cancellations();
   private final HostMemory hostMemory;
   private final LongSupplier memAvailable;
@@ -74,7 +79,14 @@ public final class WorkerVerticle extends VerticleBase {
   private long probeTimer = -1;
   private long probes;
 
-  private record Pending(TopicPartition tp, long offset, byte[] value) {}
+  private record Pending(TopicPartition tp, long offset, TaskSpec spec) {
+    /** Oldest batch first, then input order within it. */
+    static final Comparator<Pending> START_ORDER = Comparator
+        .comparingLong((Pending p) -> p.spec.submittedAtMs())
+        .thenComparing(p -> p.spec.batchId())
+        .thenComparingInt(p -> p.spec.seq())
+        .thenComparingInt(p -> p.spec.attempt());
+  }
 
   public WorkerVerticle(WorkerConfig config) {
     this(config, HostMemory.PROC_MEMINFO);
@@ -140,7 +152,17 @@ public final class WorkerVerticle extends VerticleBase {
       return; // not ours any more: the new owner receives it again
     }
     offsets.received(key(tp), rec.offset());
-    queue.add(new Pending(tp, rec.offset(), rec.value()));
+    TaskSpec spec;
+    try {
+      spec = Json.read(rec.value(), TaskSpec.class);
+    } catch (RuntimeException e) {
+      // a record that is not a task cannot be reported to any batch; skip it so it stops no one
+      LOG.warn("skipping unreadable task record {}@{}: {}", tp, rec.offset(), e.getMessage());
+      offsets.finished(key(tp), rec.offset());
+      scheduleCommit();
+      return;
+    }
+    queue.add(new Pending(tp, rec.offset(), spec));
     launchWhileFree();
   }
 
@@ -163,16 +185,7 @@ public final class WorkerVerticle extends VerticleBase {
   }
 
   private void launch(Pending p) {
-    TaskSpec spec;
-    try {
-      spec = Json.read(p.value(), TaskSpec.class);
-    } catch (RuntimeException e) {
-      // a record that is not a task cannot be reported to any batch; skip it so it stops no one
-      LOG.warn("skipping unreadable task record {}@{}: {}", p.tp(), p.offset(), e.getMessage());
-      offsets.finished(key(p.tp()), p.offset());
-      scheduleCommit();
-      return;
-    }
+    TaskSpec spec = p.spec();
     if (cancellations.isCancelled(spec)) {
       report(p, spec, Cancellations.notStarted(System.currentTimeMillis()));
       return;
@@ -218,7 +231,7 @@ public final class WorkerVerticle extends VerticleBase {
     hostSpawnFailures++;
     LOG.warn("task {} did not start on this host ({} in a row): {}", spec.taskId(), hostSpawnFailures, result.error());
     if (hostSpawnFailures < config.unhealthyAfter()) {
-      queue.addFirst(p);
+      queue.add(p); // back in its place: tried again before anything that came after it
     } else if (!unhealthy) {
       unhealthy = true;
       LOG.error("worker {} is unhealthy: {} spawns in a row failed for a reason of this host; leaving {} so"

@@ -137,6 +137,30 @@ class WorkerVerticleTest extends WorkerTestBase {
   }
 
   @Test
+  void startsWaitingTasksOfABatchInInputOrder() throws Exception {
+    String batch = "bo" + System.nanoTime();
+    long submittedAt = System.currentTimeMillis();
+    List<TaskSpec> specs = new java.util.ArrayList<>();
+    for (int i = 1; i <= 16; i++) {
+      // as the coordinator does it: one submit time for the whole batch
+      specs.add(new TaskSpec(TaskSpec.VERSION, batch, batch + "." + i, i, 1, "sleep 0.1", null, Map.of(), null,
+          30_000, 500, 4096, null, null, submittedAt));
+    }
+    publish(specs); // spread over the partitions by task id, all there before the worker looks
+    deployWorker(1);
+    try (ResultsReader reader = new ResultsReader(bootstrap, batch)) {
+      List<ResultEvent> events = reader.until(ev -> ResultsReader.finishedCount(ev) >= 16, Duration.ofSeconds(60));
+      List<Integer> byStart = events.stream().filter(e -> e instanceof TaskFinished).map(e -> (TaskFinished) e)
+          .sorted(java.util.Comparator.comparingLong(f -> f.result().startedAtMs()))
+          .map(TaskFinished::seq).toList();
+      assertEquals(16, byStart.size(), byStart.toString());
+      // the first starts as its record arrives; every later one is the lowest seq still waiting
+      List<Integer> rest = byStart.subList(1, byStart.size());
+      assertEquals(rest.stream().sorted().toList(), rest, "seqs in start order: " + byStart);
+    }
+  }
+
+  @Test
   void refusesACapAtOrAboveTheThreshold() {
     var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
         () -> new WorkerConfig(bootstrap, "w", "h", 23, 23, 0, -1, null, 0).validate());
