@@ -104,6 +104,10 @@ public final class CoordinatorVerticle extends VerticleBase {
     conf.put("max.block.ms", Long.toString(timeout));
     conf.put("request.timeout.ms", Long.toString(Math.max(1000, timeout / 2)));
     conf.put("delivery.timeout.ms", Long.toString(timeout + 1000));
+    // A batch goes out in one burst, so its records batch up behind the requests in flight anyway;
+    // lingering would only hold back the last record of each burst, and a one-task batch entirely
+    // (twice per POST: tasks, then BATCH_ACCEPTED), before any worker can start it.
+    conf.put("linger.ms", "0");
     Serializer<Object> json = (topic, value) -> Json.write(value);
     producer = KafkaProducer.create(vertx, conf, new StringSerializer(), json);
     // every failed send is answered through its own future (a 503); without a handler Vert.x

@@ -131,6 +131,9 @@ public final class WorkerVerticle extends VerticleBase {
           supervisor = new ProcessSupervisor(config.containment());
           LOG.info("worker {}: task containment {} ({})", config.workerId(),
               supervisor.containment().label(), supervisor.containmentDetail());
+          if (supervisor.containmentAdvice() != null) {
+            LOG.info("worker {}: {}", config.workerId(), supervisor.containmentAdvice());
+          }
           return memAvailable.getAsLong();
         })
         // the first reading comes before the first task, not a check period later

@@ -10,9 +10,11 @@ import java.util.stream.Stream;
 /**
  * This process's own cgroup directories, from {@code /proc/self/cgroup} and {@code
  * /proc/self/mountinfo}: the cgroup v2 one and the v1 {@code memory}, {@code pids}, {@code
- * freezer} and {@code cpuacct} ones, each null when that hierarchy is not mounted here.
+ * freezer} and {@code cpuacct} ones, each null when that hierarchy is not mounted here; and whether
+ * any cgroup hierarchy is mounted with {@code favordynmods}, which makes moving a process between
+ * cgroups cheap for all of them (the lock it takes is one for the whole kernel).
  */
-record CgroupPaths(Path unified, Path memory, Path pids, Path freezer, Path cpuacct) {
+record CgroupPaths(Path unified, Path memory, Path pids, Path freezer, Path cpuacct, boolean favorDynmods) {
 
   static CgroupPaths ofSelf() throws IOException {
     return parse(Files.readAllLines(Path.of("/proc/self/cgroup")),
@@ -27,7 +29,18 @@ record CgroupPaths(Path unified, Path memory, Path pids, Path freezer, Path cpua
     return new CgroupPaths(
         dirOf(cgroupLines, mountLines, null), dirOf(cgroupLines, mountLines, "memory"),
         dirOf(cgroupLines, mountLines, "pids"), dirOf(cgroupLines, mountLines, "freezer"),
-        dirOf(cgroupLines, mountLines, "cpuacct"));
+        dirOf(cgroupLines, mountLines, "cpuacct"), anyFavorsDynmods(mountLines));
+  }
+
+  private static boolean anyFavorsDynmods(List<String> mountLines) {
+    for (String line : mountLines) {
+      int dash = line.indexOf(" - ");
+      String[] right = dash < 0 ? new String[0] : line.substring(dash + 3).split(" ");
+      if (right.length > 2 && right[0].startsWith("cgroup") && List.of(right[2].split(",")).contains("favordynmods")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

@@ -31,6 +31,7 @@ public final class ProcessSupervisor implements AutoCloseable {
   private final Thread thread;
   private final Containment containment;
   private final String containmentDetail;
+  private final String containmentAdvice;
 
   /** Starts the loop thread with {@link Containment#AUTO}. */
   public ProcessSupervisor() {
@@ -64,10 +65,16 @@ public final class ProcessSupervisor implements AutoCloseable {
     containment = cgroups == null ? Containment.PROCESS_GROUP
         : cgroups.v2() ? Containment.CGROUP : Containment.CGROUP_V1;
     containmentDetail = cgroups != null ? cgroups.describe() : "process group per task, limits sampled";
+    containmentAdvice = cgroups != null ? cgroups.tuningAdvice() : null;
     loop = new ChildLoop(usePidfd, cgroups);
     thread = new Thread(loop, THREAD_NAME);
     thread.setDaemon(true); // close() is the orderly way out; a forgotten one must not pin the JVM
     thread.start();
+  }
+
+  /** Null, or a host setting that would make this backend cheaper, for the worker's start log. */
+  public String containmentAdvice() {
+    return containmentAdvice;
   }
 
   /**

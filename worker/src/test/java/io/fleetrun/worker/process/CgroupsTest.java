@@ -58,6 +58,19 @@ class CgroupsTest {
   }
 
   @Test
+  void favordynmodsOnAnyCgroupMountIsSeenAndNowhereElse() {
+    List<String> cgroup = List.of("0::/", "4:memory:/");
+    String tmpfs = "31 23 0:28 / /sys/fs/cgroup rw,relatime - tmpfs tmpfs rw,favordynmods";
+    String memory = "35 31 0:31 / /sys/fs/cgroup/memory rw,relatime - cgroup cgroup rw,memory";
+    String v2 = "41 31 0:37 / /sys/fs/cgroup/unified rw,relatime - cgroup2 cgroup2 rw,nsdelegate";
+
+    assertFalse(CgroupPaths.parse(cgroup, List.of(tmpfs, memory, v2)).favorDynmods(), "not a cgroup mount's option");
+    assertTrue(CgroupPaths.parse(cgroup, List.of(tmpfs, memory, v2 + ",favordynmods")).favorDynmods());
+    assertTrue(CgroupPaths.parse(cgroup, List.of(tmpfs, memory + ",favordynmods", v2)).favorDynmods(),
+        "the lock is one for the whole kernel: any cgroup mount's option counts");
+  }
+
+  @Test
   void aMountOfASubtreeIsResolvedRelativeToItsRoot() {
     CgroupPaths p = CgroupPaths.parse(List.of("0::/kubepods/pod1/c1"),
         List.of("25 1 0:24 /kubepods/pod1 /sys/fs/cgroup rw - cgroup2 cgroup2 rw"));
