@@ -4,7 +4,6 @@ import io.fleetrun.common.Json;
 import io.fleetrun.common.Topics;
 import io.fleetrun.common.VertxRuntime;
 import io.fleetrun.common.kafka.KafkaClients;
-import io.fleetrun.common.wire.Outcome;
 import io.fleetrun.common.wire.TaskResult;
 import io.fleetrun.common.wire.TaskSpec;
 import io.fleetrun.worker.process.ChildHandle;
@@ -14,12 +13,9 @@ import io.vertx.core.VerticleBase;
 import io.vertx.kafka.client.common.TopicPartition;
 import io.vertx.kafka.client.consumer.KafkaConsumer;
 import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
-import io.vertx.kafka.client.consumer.OffsetAndMetadata;
 import java.time.Duration;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.Set;
@@ -50,19 +46,18 @@ import org.slf4j.LoggerFactory;
  */
 public final class WorkerVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(WorkerVerticle.class);
-  private static final long COMMIT_DELAY_MS = 50;
   private static final long POLL_MS = 20;
   private static final long MEMORY_CHECK_MS = 500;
   static final long SESSION_TIMEOUT_MS = 10_000;
 
   private final WorkerConfig config;
-  private final OffsetTracker offsets = new OffsetTracker();
   private final PriorityQueue<Pending> queue = new PriorityQueue<>(Pending.START_ORDER);
   private final Cancellations cancellations = new Cancellations();
   private final HostMemory hostMemory;
   private final LongSupplier memAvailable;
   private final Set<TopicPartition> assigned = new HashSet<>();
   private ProcessSupervisor supervisor;
+  private OffsetCommits commits;
   private WorkerStats stats;
   private KafkaConsumer<String, byte[]> consumer;
   private ResultPublisher results;
@@ -70,14 +65,8 @@ public final class WorkerVerticle extends VerticleBase {
   private ControlFollower control;
   private int running;
   private boolean paused;
-  private boolean commitScheduled;
   private boolean stopping;
-  /** Spawns in a row that failed for a reason of this host; any child that starts resets it. */
-  private int hostSpawnFailures;
-  /** Written on this verticle's context, read by tests from any thread. */
-  private volatile boolean unhealthy;
-  private long probeTimer = -1;
-  private long probes;
+  private SpawnHealth health;
 
   private record Pending(TopicPartition tp, long offset, TaskSpec spec) {
     /** Oldest batch first, then input order within it. */
@@ -111,6 +100,7 @@ public final class WorkerVerticle extends VerticleBase {
     // from the client's own thread (every 3 s), so a long task never ends a session.
     cc.put("session.timeout.ms", Long.toString(SESSION_TIMEOUT_MS));
     consumer = KafkaConsumer.create(vertx, cc);
+    commits = new OffsetCommits(vertx, consumer, this::onConsumerError);
     // a resume or a commit waits behind the running poll: keep polls short
     consumer.pollTimeout(Duration.ofMillis(POLL_MS));
     consumer.partitionsAssignedHandler(this::onAssigned);
@@ -122,6 +112,7 @@ public final class WorkerVerticle extends VerticleBase {
     // every cancel already on the control topic is known before the first task is taken
     control = new ControlFollower(config.bootstrap(), config.workerId() + "-control",
         vertx.getOrCreateContext(), cancellations::apply);
+    health = new SpawnHealth(vertx, config, () -> supervisor, this::leaveGroup, this::rejoinGroup);
     if (hostMemory.enabled()) {
       vertx.setPeriodic(MEMORY_CHECK_MS, id -> checkHostMemory());
     }
@@ -154,15 +145,14 @@ public final class WorkerVerticle extends VerticleBase {
     if (stopping || !assigned.contains(tp)) {
       return; // not ours any more: the new owner receives it again
     }
-    offsets.received(key(tp), rec.offset());
+    commits.received(tp, rec.offset());
     TaskSpec spec;
     try {
       spec = Json.read(rec.value(), TaskSpec.class);
     } catch (RuntimeException e) {
       // a record that is not a task cannot be reported to any batch; skip it so it stops no one
       LOG.warn("skipping unreadable task record {}@{}: {}", tp, rec.offset(), e.getMessage());
-      offsets.finished(key(tp), rec.offset());
-      scheduleCommit();
+      commits.finished(tp, rec.offset());
       return;
     }
     queue.add(new Pending(tp, rec.offset(), spec));
@@ -170,7 +160,7 @@ public final class WorkerVerticle extends VerticleBase {
   }
 
   private void launchWhileFree() {
-    while (!stopping && !unhealthy && !hostMemory.isShort() && running < config.maxChildren() && !queue.isEmpty()) {
+    while (!stopping && !health.unhealthy() && !hostMemory.isShort() && running < config.maxChildren() && !queue.isEmpty()) {
       launch(queue.poll());
     }
     updatePause();
@@ -183,7 +173,7 @@ public final class WorkerVerticle extends VerticleBase {
     stats.queued.set(queue.size());
     stats.assignedPartitions.set(assigned.size());
     stats.pausedPartitions.set(paused ? assigned.size() : 0);
-    stats.healthy = !unhealthy;
+    stats.healthy = !health.unhealthy();
     stats.memoryPaused = hostMemory.isShort();
   }
 
@@ -201,7 +191,7 @@ public final class WorkerVerticle extends VerticleBase {
     child.started().thenAccept(pid -> {
       if (pid > 0) {
         stats.spawned(System.nanoTime() - slotTakenAt);
-        context.runOnContext(v -> hostSpawnFailures = 0);
+        context.runOnContext(v -> health.spawned());
         long at = System.currentTimeMillis();
         context.runOnContext(v -> startReports.started(spec, at));
       }
@@ -215,7 +205,9 @@ public final class WorkerVerticle extends VerticleBase {
     cancellations.ended(spec);
     startReports.ended(spec);
     if (err == null && hostFault && !stopping) {
-      onHostSpawnFailure(p, spec, result);
+      if (health.hostFailure(spec, result.error())) {
+        queue.add(p); // back in its place: tried again before anything that came after it
+      }
     } else if (err != null) {
       LOG.error("supervisor failed task {}: {}", spec.taskId(), err.toString());
     } else if (!stopping) {
@@ -224,56 +216,20 @@ public final class WorkerVerticle extends VerticleBase {
     launchWhileFree();
   }
 
-  /**
-   * The task did not start for a reason of this host: it is not reported (it may well run
-   * elsewhere) but tried again here, until {@code unhealthyAfter} spawns in a row failed so; then
-   * the worker leaves the group, its partitions and this record go to other workers, and a probe
-   * spawn every {@link WorkerConfig#PROBE_MS} ms tells when this host can spawn again.
-   */
-  private void onHostSpawnFailure(Pending p, TaskSpec spec, TaskResult result) {
-    hostSpawnFailures++;
-    LOG.warn("task {} did not start on this host ({} in a row): {}", spec.taskId(), hostSpawnFailures, result.error());
-    if (hostSpawnFailures < config.unhealthyAfter()) {
-      queue.add(p); // back in its place: tried again before anything that came after it
-    } else if (!unhealthy) {
-      unhealthy = true;
-      LOG.error("worker {} is unhealthy: {} spawns in a row failed for a reason of this host; leaving {} so"
-          + " other workers take its tasks, probing every {} ms", config.workerId(), hostSpawnFailures,
-          Topics.WORKER_GROUP, WorkerConfig.PROBE_MS);
-      syncStats();
-      consumer.unsubscribe().onFailure(this::onConsumerError);
-      probeTimer = vertx.setPeriodic(WorkerConfig.PROBE_MS, id -> probe());
-    }
-  }
-
-  private void probe() {
-    if (stopping || !unhealthy) {
-      return;
-    }
-    TaskSpec spec = new TaskSpec(TaskSpec.VERSION, "fleetrun-probe", config.workerId() + "-probe-" + ++probes, 0, 1,
-        null, List.of("/bin/true"), Map.of(), null, 10_000, 1_000, 1024, null, null,
-        System.currentTimeMillis());
-    var context = vertx.getOrCreateContext();
-    supervisor.start(spec, ProcessSupervisor.defaultBaseEnv()).result().whenComplete((r, e) ->
-        context.runOnContext(v -> {
-          if (e == null && r.outcome() == Outcome.SUCCEEDED && unhealthy && !stopping) {
-            recover();
-          }
-        }));
-  }
-
-  private void recover() {
-    unhealthy = false;
-    hostSpawnFailures = 0;
-    vertx.cancelTimer(probeTimer);
+  /** Unhealthy: the partitions and the records waiting here go to healthy workers. */
+  private void leaveGroup() {
     syncStats();
-    LOG.info("worker {} is healthy again: a probe spawn worked; rejoining {}", config.workerId(), Topics.WORKER_GROUP);
+    consumer.unsubscribe().onFailure(this::onConsumerError);
+  }
+
+  private void rejoinGroup() {
+    syncStats();
     consumer.subscribe(Topics.TASKS).onFailure(this::onConsumerError);
   }
 
   /** True while the worker has left the group after repeated host spawn failures; any thread. */
   boolean unhealthy() {
-    return unhealthy;
+    return health.unhealthy();
   }
 
   /** Publishes the FINISHED event; the record's offset counts as done once the broker has it. */
@@ -281,8 +237,7 @@ public final class WorkerVerticle extends VerticleBase {
     stats.finished(result);
     results.finished(spec, result).onComplete(ack -> {
       if (ack.succeeded()) {
-        offsets.finished(key(p.tp()), p.offset());
-        scheduleCommit();
+        commits.finished(p.tp(), p.offset());
       } else {
         // not committed: the task runs again after a rebalance or restart (at-least-once)
         LOG.error("FINISHED event of {} not acknowledged: {}", spec.taskId(), ack.cause().toString());
@@ -323,40 +278,17 @@ public final class WorkerVerticle extends VerticleBase {
   }
 
   private void onRevoked(Set<TopicPartition> partitions) {
-    commitNow();
+    commits.commitNow();
     assigned.removeAll(partitions);
     queue.removeIf(p -> partitions.contains(p.tp()));
-    partitions.forEach(tp -> offsets.revoked(key(tp)));
+    partitions.forEach(commits::revoked);
     syncStats();
-  }
-
-  private void scheduleCommit() {
-    if (!commitScheduled) {
-      commitScheduled = true;
-      vertx.setTimer(COMMIT_DELAY_MS, id -> {
-        commitScheduled = false;
-        commitNow();
-      });
-    }
-  }
-
-  private Future<?> commitNow() {
-    Map<TopicPartition, OffsetAndMetadata> commits = new HashMap<>();
-    offsets.takeCommits().forEach((p, off) ->
-        commits.put(new TopicPartition(p.topic(), p.partition()), new OffsetAndMetadata(off, "")));
-    if (commits.isEmpty()) {
-      return Future.succeededFuture();
-    }
-    return consumer.commit(commits).onFailure(this::onConsumerError);
-  }
-
-  private static OffsetTracker.Partition key(TopicPartition tp) {
-    return new OffsetTracker.Partition(tp.getTopic(), tp.getPartition());
   }
 
   @Override
   public Future<?> stop() {
     stopping = true;
+    health.close();
     startReports.close();
     updatePause();
     // children still running are stopped; their tasks are not committed, so they run again elsewhere
@@ -369,7 +301,7 @@ public final class WorkerVerticle extends VerticleBase {
           }
           return null;
         })
-        .compose(v -> commitNow().recover(e -> Future.succeededFuture()))
+        .compose(v -> commits.commitNow().recover(e -> Future.succeededFuture()))
         .compose(v -> consumer.close())
         .eventually(() -> results.close())
         .eventually(() -> {

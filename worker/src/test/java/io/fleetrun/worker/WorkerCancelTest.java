@@ -63,7 +63,8 @@ class WorkerCancelTest extends WorkerTestBase {
       List<TaskFinished> stopped = done.stream().filter(f -> f.result().error() == null).toList();
       assertEquals(2, stopped.size(), "the two running children were stopped: " + done);
       assertTrue(stopped.stream().allMatch(f -> "TERM".equals(f.result().signal())), stopped.toString());
-      assertTrue(stopped.stream().allMatch(f -> f.result().endedAtMs() - cancelledAt < 5_000), "stopped promptly");
+      long slowest = stopped.stream().mapToLong(f -> f.result().endedAtMs() - cancelledAt).max().orElseThrow();
+      assertTrue(slowest < 5_000, "stopped promptly: " + slowest + " ms");
       done.stream().filter(f -> f.result().error() != null).forEach(f -> {
         assertEquals("cancelled before this run started", f.result().error());
         assertNull(f.result().exitCode());
