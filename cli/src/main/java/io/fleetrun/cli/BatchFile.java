@@ -1,5 +1,8 @@
 package io.fleetrun.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fleetrun.common.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -29,6 +32,27 @@ record BatchFile(Path path, byte[] body, boolean json, String name) {
     } catch (IOException e) {
       throw CliException.usage("batch file " + path + ": cannot read (" + e + ")");
     }
+  }
+
+  /**
+   * This batch with {@code batchName} as its name where the file sets none: text batches take it
+   * from the request, so the body stays; a JSON object without a {@code name} (or with null) gets
+   * one. Anything that does not parse is left as it is, for the coordinator to explain.
+   */
+  BatchFile named(String batchName) {
+    if (!json || batchName == null) {
+      return this;
+    }
+    try {
+      JsonNode root = Json.MAPPER.readTree(body);
+      if (root instanceof ObjectNode o && (!o.has("name") || o.get("name").isNull())) {
+        o.put("name", batchName);
+        return new BatchFile(path, Json.MAPPER.writeValueAsBytes(o), true, batchName);
+      }
+    } catch (IOException | RuntimeException e) {
+      // not ours to report
+    }
+    return this;
   }
 
   static boolean looksLikeJson(String name, byte[] body) {

@@ -67,8 +67,13 @@ final class BatchWatcher {
     double secs = since > 0 ? Math.max(0.001, (until - since) / 1000.0) : 0;
     double rate = secs > 0 ? done / secs : 0;
     String eta = rate > 0 && done < total ? formatSecs((total - done) / rate) : "-";
-    return String.format(Locale.ROOT, "[%s] %d/%d done, %d not succeeded, %d running, %.1f tasks/s, ETA %s",
-        formatSecs(elapsedMs / 1000.0), done, total, failed, running, rate, eta);
+    return String.format(Locale.ROOT, "[%s] %d/%d done, %d not succeeded, %d running, %s tasks/s, ETA %s",
+        formatSecs(elapsedMs / 1000.0), done, total, failed, running, formatRate(rate), eta);
+  }
+
+  /** One decimal, but a slow batch's rate keeps two significant digits instead of showing 0.0. */
+  static String formatRate(double rate) {
+    return rate == 0 || rate >= 1 ? String.format(Locale.ROOT, "%.1f", rate) : String.format(Locale.ROOT, "%.2g", rate);
   }
 
   static String formatSecs(double s) {

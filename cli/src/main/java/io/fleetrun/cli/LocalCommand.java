@@ -40,7 +40,7 @@ final class LocalCommand implements Callable<Integer> {
   @Option(names = "--port", defaultValue = "0", description = "Coordinator HTTP port on 127.0.0.1 (default: a free port).")
   int port;
 
-  @Option(names = "--name", description = "Batch name (default: the file name).")
+  @Option(names = "--name", description = "Batch name, unless a JSON batch names itself (default: the file name).")
   String name;
 
   @Option(names = "--keep-running", description = "Keep the cluster up after the batch, until Ctrl-C (for status/API calls).")
@@ -54,8 +54,9 @@ final class LocalCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--workers: must be 1..64, got " + workers);
     }
     // everything the user can get wrong fails here, before a broker starts
-    BatchFile batch = BatchFile.read(file);
-    String batchName = name != null ? name : batch.name();
+    BatchFile raw = BatchFile.read(file);
+    String batchName = name != null ? name : raw.name();
+    BatchFile batch = raw.named(batchName);
     try {
       BatchCheck.check(batch.body(), batch.json(), batchName);
     } catch (ApiException e) {

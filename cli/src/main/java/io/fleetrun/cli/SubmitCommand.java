@@ -16,7 +16,7 @@ final class SubmitCommand implements Callable<Integer> {
   @Parameters(paramLabel = "FILE", description = "Batch file, or - for standard input.")
   Path file;
 
-  @Option(names = "--name", description = "Batch name (text files; default: the file name).")
+  @Option(names = "--name", description = "Batch name, unless a JSON batch names itself (default: the file name).")
   String name;
 
   @Option(names = {"-w", "--watch"}, description = "Follow the batch to its end; exit 1 if any task did not succeed.")
@@ -28,10 +28,12 @@ final class SubmitCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    BatchFile batch = BatchFile.read(file);
+    BatchFile raw = BatchFile.read(file);
+    String batchName = name != null ? name : raw.name();
+    BatchFile batch = raw.named(batchName);
     watchOptions.checkJoblogWritable();
     CoordinatorClient c = client.client();
-    JsonNode accepted = c.submit(batch.body(), batch.json(), name != null ? name : batch.name());
+    JsonNode accepted = c.submit(batch.body(), batch.json(), batchName);
     String id = accepted.path("batchId").asText();
     System.out.println("batch " + id + ": " + BatchReport.tasks(accepted.path("taskCount").asLong()) + " accepted");
     return watch ? watchOptions.follow(c, id, System.out) : 0;

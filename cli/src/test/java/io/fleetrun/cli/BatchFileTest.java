@@ -41,6 +41,23 @@ class BatchFileTest {
   }
 
   @Test
+  void aJsonBatchWithoutANameIsNamedAndOneWithANameKeepsIt() throws Exception {
+    BatchFile unnamed = file("nightly.json", "{\"defaults\":{\"timeoutMs\":5000},\"tasks\":[{\"cmd\":\"true\"}]}")
+        .named("nightly.json");
+    var root = io.fleetrun.common.Json.MAPPER.readTree(unnamed.body());
+    assertEquals("nightly.json", root.get("name").asText());
+    assertEquals(5000, root.at("/defaults/timeoutMs").asInt(), "the rest unchanged");
+    assertEquals(1, BatchCheck.check(unnamed.body(), true, unnamed.name()));
+
+    BatchFile named = file("b.json", "{\"name\":\"mine\",\"tasks\":[{\"cmd\":\"true\"}]}");
+    assertArrayEquals(named.body(), named.named("other").body());
+    BatchFile broken = file("c.json", "{\"tasks\":[");
+    assertArrayEquals(broken.body(), broken.named("c.json").body(), "left for the coordinator to explain");
+    BatchFile text = file("t.txt", "true\n");
+    assertArrayEquals(text.body(), text.named("t.txt").body());
+  }
+
+  @Test
   void aShellBraceGroupOnTheFirstLineIsACommand() throws Exception {
     BatchFile b = file("cmds.txt", "{ echo a; echo b; } | wc -l\ntrue\n");
     assertFalse(b.json());

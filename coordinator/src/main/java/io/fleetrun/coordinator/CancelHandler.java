@@ -21,9 +21,10 @@ import java.util.Set;
  * <p>A batch cancel is applied to the {@link Projection} as soon as it is acknowledged (the loader
  * reads the same record back later, which changes nothing), so the next GET shows it. A batch whose
  * cancel is already known is answered without publishing again: the first record is durable, and
- * {@code cancelRequestedAtMs} stays that of the first request. Task cancels are published every
- * time (they are not kept in the projection). A cancel of a batch or task that already finished
- * is published too: under at-least-once delivery a finished task may still run again.
+ * {@code cancelRequestedAtMs} stays that of the first request. A batch that already ended gets no
+ * record either: nothing is left to stop, and a late record would turn a FAILED batch CANCELLED.
+ * Task cancels are published every time (they are not kept in the projection), also for a task
+ * that already finished: under at-least-once delivery it may still run again.
  *
  * <p>Threading: handlers run on the coordinator's event loop; the producer sends from its worker
  * executor and completes on the same context.
@@ -47,7 +48,8 @@ final class CancelHandler {
       return;
     }
     boolean alreadyDone = batch.finishedAtMs() != null;
-    if (batch.cancelRequestedAtMs() != null) {
+    // an ended batch has nothing to stop: no control record, so its state stays what its tasks made it
+    if (batch.cancelRequestedAtMs() != null || alreadyDone) {
       HttpApi.json(ctx, 202, new BatchCancel(id, true, alreadyDone));
       return;
     }

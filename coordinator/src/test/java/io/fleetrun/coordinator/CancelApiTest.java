@@ -185,6 +185,15 @@ class CancelApiTest {
       assertEquals(202, late.status(), late.raw());
       assertTrue(late.body().get("alreadyDone").asBoolean());
       assertFalse(c.get("/v1/batches/" + id).body().get("state").asText().equals("CANCELLED"));
+
+      // a cancel of the whole batch after its end stops nothing and rewrites nothing
+      Reply lateBatch = delete(c, "/v1/batches/" + id);
+      assertEquals(202, lateBatch.status(), lateBatch.raw());
+      assertTrue(lateBatch.body().get("alreadyDone").asBoolean(), lateBatch.raw());
+      JsonNode after = c.get("/v1/batches/" + id).body();
+      assertEquals("FAILED", after.get("state").asText(), after.toString());
+      assertTrue(after.get("cancelRequestedAtMs").isNull(), after.toString());
+      assertTrue(controlRecords(id).isEmpty(), "no control record for an ended batch");
     }
   }
 }
