@@ -35,24 +35,34 @@ record BatchFile(Path path, byte[] body, boolean json, String name) {
   }
 
   /**
-   * This batch with {@code batchName} as its name where the file sets none: text batches take it
-   * from the request, so the body stays; a JSON object without a {@code name} (or with null) gets
-   * one. Anything that does not parse is left as it is, for the coordinator to explain.
+   * This batch with {@code batchName} as its name where a JSON batch sets none, and {@code
+   * timeoutMs} (when not null) as its {@code defaults.timeoutMs}; a text batch is returned as it
+   * is (it takes both from the request). A body that does not parse as a JSON object is left as
+   * it is, for the coordinator to explain.
    */
-  BatchFile named(String batchName) {
-    if (!json || batchName == null) {
+  BatchFile withDefaults(String batchName, Long timeoutMs) {
+    if (!json) {
       return this;
     }
     try {
-      JsonNode root = Json.MAPPER.readTree(body);
-      if (root instanceof ObjectNode o && (!o.has("name") || o.get("name").isNull())) {
-        o.put("name", batchName);
-        return new BatchFile(path, Json.MAPPER.writeValueAsBytes(o), true, batchName);
+      if (!(Json.MAPPER.readTree(body) instanceof ObjectNode o)) {
+        return this;
       }
+      if (batchName != null && (!o.has("name") || o.get("name").isNull())) {
+        o.put("name", batchName);
+      }
+      if (timeoutMs != null) {
+        JsonNode d = o.get("defaults");
+        if (d != null && !d.isNull() && !d.isObject()) {
+          return this; // a wrong defaults is the coordinator's to explain, not ours to replace
+        }
+        ObjectNode defaults = d instanceof ObjectNode od ? od : o.putObject("defaults");
+        defaults.put("timeoutMs", timeoutMs);
+      }
+      return new BatchFile(path, Json.MAPPER.writeValueAsBytes(o), true, name);
     } catch (IOException | RuntimeException e) {
-      // not ours to report
+      return this; // not ours to report
     }
-    return this;
   }
 
   static boolean looksLikeJson(String name, byte[] body) {

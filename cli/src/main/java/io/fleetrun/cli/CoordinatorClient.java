@@ -11,6 +11,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
 
 /**
  * A small blocking client of the coordinator's HTTP API, for the command line. Thread-safe.
@@ -40,10 +41,14 @@ final class CoordinatorClient {
     return base;
   }
 
-  /** Submits a batch file body; JSON when {@code json}, else one shell command per line. */
-  JsonNode submit(byte[] body, boolean json, String name) {
-    String path = "/v1/batches" + (json || name == null ? "" : "?name=" + enc(name));
-    HttpRequest.Builder b = request(path)
+  /**
+   * Submits a batch file body; JSON when {@code json}, else one shell command per line with its
+   * name and defaults in {@code query}.
+   */
+  JsonNode submit(byte[] body, boolean json, Map<String, String> query) {
+    StringBuilder path = new StringBuilder("/v1/batches");
+    query.forEach((k, v) -> path.append(path.indexOf("?") < 0 ? '?' : '&').append(enc(k)).append('=').append(enc(v)));
+    HttpRequest.Builder b = request(path.toString())
         .header("Content-Type", json ? "application/json" : "text/plain; charset=utf-8")
         .POST(HttpRequest.BodyPublishers.ofByteArray(body));
     return send(b.build(), 202);

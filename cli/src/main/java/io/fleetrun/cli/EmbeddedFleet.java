@@ -134,7 +134,7 @@ final class EmbeddedFleet implements Fleet {
 
   @Override
   public String submit(String name, List<TaskRequest> tasks) {
-    return client.submit(BatchBody.json(name, tasks), true, name).path("batchId").asText();
+    return client.submit(BatchBody.json(name, tasks), true, java.util.Map.of()).path("batchId").asText();
   }
 
   @Override

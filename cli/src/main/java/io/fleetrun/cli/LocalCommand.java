@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -40,8 +41,7 @@ final class LocalCommand implements Callable<Integer> {
   @Option(names = "--port", defaultValue = "0", description = "Coordinator HTTP port on 127.0.0.1 (default: a free port).")
   int port;
 
-  @Option(names = "--name", description = "Batch name, unless a JSON batch names itself (default: the file name).")
-  String name;
+  @Mixin BatchOptions batchOptions = new BatchOptions();
 
   @Option(names = "--keep-running", description = "Keep the cluster up after the batch, until Ctrl-C (for status/API calls).")
   boolean keepRunning;
@@ -54,11 +54,9 @@ final class LocalCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--workers: must be 1..64, got " + workers);
     }
     // everything the user can get wrong fails here, before a broker starts
-    BatchFile raw = BatchFile.read(file);
-    String batchName = name != null ? name : raw.name();
-    BatchFile batch = raw.named(batchName);
+    BatchOptions.Prepared batch = batchOptions.prepare(BatchFile.read(file));
     try {
-      BatchCheck.check(batch.body(), batch.json(), batchName);
+      BatchCheck.check(batch.body(), batch.json(), batch.name());
     } catch (ApiException e) {
       throw CliException.usage("batch file " + file + ": " + CoordinatorClient.describe(e.getMessage(), e.field()));
     }
@@ -72,7 +70,7 @@ final class LocalCommand implements Callable<Integer> {
       System.out.printf("cluster up in %.1fs: coordinator %s, broker %s, cap %d per worker%n",
           (System.currentTimeMillis() - t0) / 1000.0, cluster.coordinatorUrl(), cluster.bootstrap(), cluster.cap());
       CoordinatorClient client = new CoordinatorClient(cluster.coordinatorUrl(), null);
-      JsonNode accepted = client.submit(batch.body(), batch.json(), batchName);
+      JsonNode accepted = client.submit(batch.body(), batch.json(), batch.query());
       String id = accepted.path("batchId").asText();
       System.out.println("batch " + id + ": " + BatchReport.tasks(accepted.path("taskCount").asLong()));
       int code;

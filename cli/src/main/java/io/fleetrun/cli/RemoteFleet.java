@@ -55,7 +55,7 @@ final class RemoteFleet implements Fleet {
 
   @Override
   public String submit(String name, List<TaskRequest> tasks) {
-    return client.submit(BatchBody.json(name, tasks), true, name).path("batchId").asText();
+    return client.submit(BatchBody.json(name, tasks), true, java.util.Map.of()).path("batchId").asText();
   }
 
   @Override

@@ -16,8 +16,7 @@ final class SubmitCommand implements Callable<Integer> {
   @Parameters(paramLabel = "FILE", description = "Batch file, or - for standard input.")
   Path file;
 
-  @Option(names = "--name", description = "Batch name, unless a JSON batch names itself (default: the file name).")
-  String name;
+  @Mixin BatchOptions batchOptions = new BatchOptions();
 
   @Option(names = {"-w", "--watch"}, description = "Follow the batch to its end; exit 1 if any task did not succeed.")
   boolean watch;
@@ -28,12 +27,10 @@ final class SubmitCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    BatchFile raw = BatchFile.read(file);
-    String batchName = name != null ? name : raw.name();
-    BatchFile batch = raw.named(batchName);
+    BatchOptions.Prepared batch = batchOptions.prepare(BatchFile.read(file));
     watchOptions.checkJoblogWritable();
     CoordinatorClient c = client.client();
-    JsonNode accepted = c.submit(batch.body(), batch.json(), batchName);
+    JsonNode accepted = c.submit(batch.body(), batch.json(), batch.query());
     String id = accepted.path("batchId").asText();
     System.out.println("batch " + id + ": " + BatchReport.tasks(accepted.path("taskCount").asLong()) + " accepted");
     return watch ? watchOptions.follow(c, id, System.out) : 0;

@@ -41,20 +41,27 @@ class BatchFileTest {
   }
 
   @Test
-  void aJsonBatchWithoutANameIsNamedAndOneWithANameKeepsIt() throws Exception {
+  void aJsonBatchWithoutANameIsNamedOneWithANameKeepsItAndATimeoutGoesIntoItsDefaults() throws Exception {
     BatchFile unnamed = file("nightly.json", "{\"defaults\":{\"timeoutMs\":5000},\"tasks\":[{\"cmd\":\"true\"}]}")
-        .named("nightly.json");
+        .withDefaults("nightly.json", null);
     var root = io.fleetrun.common.Json.MAPPER.readTree(unnamed.body());
     assertEquals("nightly.json", root.get("name").asText());
     assertEquals(5000, root.at("/defaults/timeoutMs").asInt(), "the rest unchanged");
     assertEquals(1, BatchCheck.check(unnamed.body(), true, unnamed.name()));
 
     BatchFile named = file("b.json", "{\"name\":\"mine\",\"tasks\":[{\"cmd\":\"true\"}]}");
-    assertArrayEquals(named.body(), named.named("other").body());
+    assertArrayEquals(named.body(), named.withDefaults("other", null).body());
     BatchFile broken = file("c.json", "{\"tasks\":[");
-    assertArrayEquals(broken.body(), broken.named("c.json").body(), "left for the coordinator to explain");
+    assertArrayEquals(broken.body(), broken.withDefaults("c.json", 1000L).body(), "left for the coordinator to explain");
+    BatchFile timed = named.withDefaults("b.json", 30_000L);
+    var t = io.fleetrun.common.Json.MAPPER.readTree(timed.body());
+    assertEquals("mine", t.get("name").asText());
+    assertEquals(30_000, t.at("/defaults/timeoutMs").asLong(), "a timeout goes into defaults");
+    BatchFile wrongDefaults = file("d.json", "{\"defaults\":\"x\",\"tasks\":[{\"cmd\":\"true\"}]}");
+    assertArrayEquals(wrongDefaults.body(), wrongDefaults.withDefaults("d.json", 1000L).body(),
+        "a wrong defaults is reported by the coordinator, not replaced");
     BatchFile text = file("t.txt", "true\n");
-    assertArrayEquals(text.body(), text.named("t.txt").body());
+    assertArrayEquals(text.body(), text.withDefaults("t.txt", 1000L).body());
   }
 
   @Test

@@ -192,7 +192,7 @@ class ClusterAcceptanceTest {
     for (int i = 0; i < TASKS; i++) {
       tasks.addObject().put("cmd", "sleep 1.5; echo " + marker + " " + i);
     }
-    return api.submit(Json.write(b), true, null).path("batchId").asText();
+    return api.submit(Json.write(b), true, java.util.Map.of()).path("batchId").asText();
   }
 
   /** A task RUNNING on {@code workerId} that started less than 600 ms ago (of a 1.5 s sleep). */

@@ -67,6 +67,40 @@ class LocalCommandTest {
   }
 
   @Test
+  void aTimeoutFromTheCommandLineStopsATextBatchsTaskAsGnuParallelsDoes() throws Exception {
+    Path batch = tmp.resolve("slow.txt");
+    Files.writeString(batch, "echo quick\nsleep 30\n");
+    Path joblog = tmp.resolve("slow.tsv");
+    long t0 = System.nanoTime();
+    Run r = run("local", batch.toString(), "--timeout", "1", "--no-progress", "--joblog", joblog.toString());
+    assertEquals(Fleetrun.EXIT_TASKS_FAILED, r.code(), r.out());
+    assertTrue(r.out().contains("timed_out 1"), r.out());
+    assertTrue((System.nanoTime() - t0) / 1_000_000_000 < 25, "the sleep did not run its 30 s: " + r.out());
+    List<String> rows = Files.readAllLines(joblog);
+    assertTrue(rows.stream().anyMatch(l -> l.endsWith("\tsleep 30") && l.split("\t")[7].equals("15")),
+        "SIGTERM in the joblog's Signal column: " + rows);
+  }
+
+  @Test
+  void aBadTimeoutIsRefusedNamingTheOption() {
+    for (String bad : new String[] {"0", "5x", "200h"}) {
+      PrintStream savedErr = System.err;
+      ByteArrayOutputStream err = new ByteArrayOutputStream();
+      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+      Run r;
+      try {
+        r = run("local", "--timeout", bad, Path.of(System.getProperty("user.dir")).getParent()
+            .resolve("examples/checksums.txt").toString());
+      } finally {
+        System.setErr(savedErr);
+      }
+      assertEquals(Fleetrun.EXIT_USAGE, r.code(), bad + ": " + err);
+      assertTrue(err.toString(StandardCharsets.UTF_8).contains("--timeout:"), bad + ": " + err);
+      assertTrue(!r.out().contains("starting broker"), "no broker was started: " + r.out());
+    }
+  }
+
+  @Test
   void aBadBatchFileIsRefusedBeforeAnyBrokerStarts() throws Exception {
     Path bad = Files.writeString(tmp.resolve("bad.json"),
         "{\"tasks\": [{\"cmd\": \"true\"}, {\"cmd\": \"true\", \"timeoutMs\": -5}]}");

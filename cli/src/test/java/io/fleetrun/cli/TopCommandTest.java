@@ -42,7 +42,7 @@ class TopCommandTest {
     try (TestCluster cluster = new TestCluster(2)) {
       String url = cluster.client().baseUrl();
       String batchId = cluster.client().submit("sleep 3\nsleep 3\nsleep 3\n".getBytes(StandardCharsets.UTF_8), false,
-          "top-test").path("batchId").asText();
+          java.util.Map.of("name", "top-test")).path("batchId").asText();
       Run r = null;
       long deadline = System.currentTimeMillis() + 30_000;
       while (System.currentTimeMillis() < deadline) {
