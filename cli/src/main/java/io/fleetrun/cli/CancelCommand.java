@@ -11,8 +11,8 @@ import picocli.CommandLine.Parameters;
 /** Cancels a batch or one task on a running coordinator. */
 @Command(name = "cancel", mixinStandardHelpOptions = true,
     description = {"Cancel a batch (BATCH) or one task (BATCH.SEQ).",
-        "Queued tasks end CANCELLED without being started; running ones get SIGTERM to their",
-        "process group, then SIGKILL after their kill grace, and end CANCELLED."})
+        "Queued tasks end CANCELLED without being started; running ones get SIGTERM to their whole process "
+            + "tree, then SIGKILL after their kill grace, and end CANCELLED."})
 final class CancelCommand implements Callable<Integer> {
   @Parameters(paramLabel = "ID", description = "A batch id, or a task id (batch id, a dot, the task's seq).")
   String id;

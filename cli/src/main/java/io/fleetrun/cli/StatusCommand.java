@@ -9,7 +9,7 @@ import picocli.CommandLine.Parameters;
 
 /** Shows one batch (or lists batches) on a running coordinator. */
 @Command(name = "status", mixinStandardHelpOptions = true,
-    description = "Show a batch's state and counts, or list the batches when no id is given.")
+    description = "Show a batch's state and counts (exit 1 once it ended FAILED or CANCELLED), or list the batches when no id is given.")
 final class StatusCommand implements Callable<Integer> {
   @Parameters(paramLabel = "BATCH", arity = "0..1", description = "Batch id.")
   String batchId;
@@ -28,7 +28,7 @@ final class StatusCommand implements Callable<Integer> {
     if (batchId == null) {
       for (JsonNode b : c.batches().path("items")) {
         System.out.println(BatchWatcher.progressLine(b, b.path("elapsedMs").asLong())
-            .replaceFirst("^\\[[^]]*\\]", b.path("batchId").asText() + " " + b.path("state").asText()));
+            .replaceFirst("^\\[[^]]*\\]", java.util.regex.Matcher.quoteReplacement(label(b))));
       }
       return 0;
     }
@@ -36,10 +36,16 @@ final class StatusCommand implements Callable<Integer> {
     if (failed) {
       new BatchReport(c, System.out).summarize(b);
     } else {
-      System.out.println(b.path("batchId").asText() + " " + b.path("state").asText() + ": "
+      System.out.println(label(b) + ": "
           + BatchWatcher.progressLine(b, b.path("elapsedMs").asLong()).replaceFirst("^\\[[^]]*\\] ", ""));
     }
     String state = b.path("state").asText();
     return state.equals("FAILED") || state.equals("CANCELLED") ? Fleetrun.EXIT_TASKS_FAILED : 0;
+  }
+
+  /** {@code BATCH (name) STATE}, the name left out when the batch has none. */
+  private static String label(JsonNode b) {
+    String name = b.path("name").asText("");
+    return b.path("batchId").asText() + (name.isEmpty() ? "" : " (" + name + ")") + " " + b.path("state").asText();
   }
 }

@@ -36,7 +36,6 @@ public final class EmbeddedBroker implements AutoCloseable {
   public static final String LIB_ENV = "FLEETRUN_KAFKA_LIB";
   static final String MAIN_CLASS = "io.fleetrun.kafkadist.BrokerMain";
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedBroker.class);
-  private static final Path SETSID = Path.of("/usr/bin/setsid");
   private static final Duration STOP_GRACE = Duration.ofSeconds(15);
 
   private final Path dataDir;
@@ -151,13 +150,13 @@ public final class EmbeddedBroker implements AutoCloseable {
       if (Files.exists(log)) {
         Files.move(log, dir.resolve("broker.log.1"), StandardCopyOption.REPLACE_EXISTING);
       }
-      // Its own session where setsid(1) exists: a Ctrl-C at the terminal reaches only this JVM,
-      // which stops the broker after the clients that still talk to it (a broker stopping on the
-      // same SIGINT made the workers' LeaveGroup fail, logged as an ERROR). Its lifetime is still
-      // bound to this JVM by the stdin pipe.
-      if (Files.isExecutable(SETSID)) {
-        cmd.add(0, SETSID.toString());
-      }
+      // SIGINT ignored (inherited across exec; a JVM leaves an ignored SIGINT alone): a Ctrl-C at
+      // the terminal reaches the whole process group, and this JVM stops the broker after the
+      // clients that still talk to it (a broker stopping on the same SIGINT made the workers'
+      // LeaveGroup fail, logged as an ERROR). It stays in this JVM's session and process group,
+      // where the worker's reapers leave the JVM's own children alone; the stdin pipe and
+      // SIGTERM (close) still end it.
+      cmd.addAll(0, List.of("/bin/sh", "-c", "trap '' INT; exec \"$@\"", "fleetrun-broker"));
       Process p = new ProcessBuilder(cmd)
           .redirectErrorStream(true)
           .redirectOutput(log.toFile())
