@@ -92,7 +92,8 @@ class LoadtestRemoteTest {
     assertTrue(rows.get(1).endsWith("OVER the cap: tasks wait in the queue)\""), rows.get(1));
     String md = Files.readString(tmp.resolve("steps-true.md"));
     assertTrue(md.contains("worker figures: GET " + url + "/v1/fleet: totals of the workers UP (1 seen)"), md);
-    assertTrue(md.lines().anyMatch(l -> l.startsWith("| 2 | 20 |") && !l.contains("n/a")), md);
+    // 20 tasks a step are noise: the knee rule may well mark this row "2 (knee)"
+    assertTrue(md.lines().anyMatch(l -> l.matches("\\| 2( \\(knee\\))? \\| 20 \\|.*") && !l.contains("n/a")), md);
   }
 
   @Test
