@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -134,7 +135,7 @@ final class EmbeddedFleet implements Fleet {
 
   @Override
   public String submit(String name, List<TaskRequest> tasks) {
-    return client.submit(BatchBody.json(name, tasks), true, java.util.Map.of()).path("batchId").asText();
+    return client.submit(BatchBody.json(name, tasks), true, Map.of()).path("batchId").asText();
   }
 
   @Override

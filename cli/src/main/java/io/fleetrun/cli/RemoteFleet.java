@@ -8,6 +8,7 @@ import io.fleetrun.loadtest.TaskRequest;
 import io.fleetrun.loadtest.probe.ProcProbe;
 import io.fleetrun.loadtest.probe.WorkerProbe;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A running fleet reached through its coordinator. A load test cannot set remote workers' caps:
@@ -55,7 +56,7 @@ final class RemoteFleet implements Fleet {
 
   @Override
   public String submit(String name, List<TaskRequest> tasks) {
-    return client.submit(BatchBody.json(name, tasks), true, java.util.Map.of()).path("batchId").asText();
+    return client.submit(BatchBody.json(name, tasks), true, Map.of()).path("batchId").asText();
   }
 
   @Override

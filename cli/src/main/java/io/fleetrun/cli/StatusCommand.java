@@ -2,6 +2,7 @@ package io.fleetrun.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -28,7 +29,7 @@ final class StatusCommand implements Callable<Integer> {
     if (batchId == null) {
       for (JsonNode b : c.batches().path("items")) {
         System.out.println(BatchWatcher.progressLine(b, b.path("elapsedMs").asLong())
-            .replaceFirst("^\\[[^]]*\\]", java.util.regex.Matcher.quoteReplacement(label(b))));
+            .replaceFirst("^\\[[^]]*\\]", Matcher.quoteReplacement(label(b))));
       }
       return 0;
     }

@@ -66,7 +66,7 @@ class EndToEndTest {
   }
 
   private static String submit(CoordinatorClient c, ObjectNode batch) {
-    return c.submit(Json.write(batch), true, java.util.Map.of()).path("batchId").asText();
+    return c.submit(Json.write(batch), true, Map.of()).path("batchId").asText();
   }
 
   private static ObjectNode batchOf(String name, List<ObjectNode> tasks) {
@@ -239,14 +239,14 @@ class EndToEndTest {
   void badRequestsGetA4xxNamingTheFieldAndTheNextBatchStillRuns() throws Exception {
     cluster = new TestCluster(2);
     CoordinatorClient c = cluster.client();
-    assertRejected(() -> c.submit("{not json".getBytes(), true, java.util.Map.of()), "400");
-    assertRejected(() -> c.submit("{\"tasks\":[]}".getBytes(), true, java.util.Map.of()), "tasks");
-    assertRejected(() -> c.submit("{\"tasks\":[{\"cmd\":\" \"}]}".getBytes(), true, java.util.Map.of()), "tasks[0]");
-    assertRejected(() -> c.submit("{\"tasks\":[{\"cmd\":\"true\",\"timeoutMs\":-1}]}".getBytes(), true, java.util.Map.of()),
+    assertRejected(() -> c.submit("{not json".getBytes(), true, Map.of()), "400");
+    assertRejected(() -> c.submit("{\"tasks\":[]}".getBytes(), true, Map.of()), "tasks");
+    assertRejected(() -> c.submit("{\"tasks\":[{\"cmd\":\" \"}]}".getBytes(), true, Map.of()), "tasks[0]");
+    assertRejected(() -> c.submit("{\"tasks\":[{\"cmd\":\"true\",\"timeoutMs\":-1}]}".getBytes(), true, Map.of()),
         "tasks[0].timeoutMs");
-    assertRejected(() -> c.submit("{\"tasks\":[{\"cmd\":\"true\",\"bogus\":1}]}".getBytes(), true, java.util.Map.of()), "bogus");
-    assertRejected(() -> c.submit("# only a comment\n\n".getBytes(), false, java.util.Map.of("name", "empty")), "400");
-    String id = c.submit("echo fine\n# comment\n\necho also fine\n".getBytes(), false, java.util.Map.of("name", "after-bad-input"))
+    assertRejected(() -> c.submit("{\"tasks\":[{\"cmd\":\"true\",\"bogus\":1}]}".getBytes(), true, Map.of()), "bogus");
+    assertRejected(() -> c.submit("# only a comment\n\n".getBytes(), false, Map.of("name", "empty")), "400");
+    String id = c.submit("echo fine\n# comment\n\necho also fine\n".getBytes(), false, Map.of("name", "after-bad-input"))
         .path("batchId").asText();
     JsonNode b = await(c, id);
     assertEquals("SUCCEEDED", b.path("state").asText());
