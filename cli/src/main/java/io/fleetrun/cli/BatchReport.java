@@ -116,7 +116,8 @@ final class BatchReport {
   /**
    * Writes one row per task, ordered by seq, with GNU parallel's joblog columns. Exitval and
    * Signal are kept apart as parallel does: a task killed by a signal has Exitval 0 and its signal
-   * number; a task that never started has Exitval -1.
+   * number; a task that never started, or that the worker stopped (timeout, cancel, a limit,
+   * shutdown), has Exitval -1, as parallel writes for a job its {@code --timeout} killed.
    */
   void writeJoblog(String batchId, Path file) throws IOException {
     try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
@@ -137,7 +138,9 @@ final class BatchReport {
 
   static String joblogRow(JsonNode t) {
     long start = t.path("startedAtMs").asLong(0);
-    int exit = t.hasNonNull("exitCode") ? t.get("exitCode").asInt() : (t.hasNonNull("signal") ? 0 : -1);
+    boolean stoppedByWorker = !t.path("cause").asText("").isEmpty();
+    int exit = stoppedByWorker ? -1
+        : t.hasNonNull("exitCode") ? t.get("exitCode").asInt() : (t.hasNonNull("signal") ? 0 : -1);
     int sig = t.hasNonNull("signal") ? Math.max(0, Signals.number(t.get("signal").asText())) : 0;
     return String.format(Locale.ROOT, "%d\t%s\t%.3f\t%.3f\t%d\t%d\t%d\t%d\t%s%n",
         t.path("seq").asLong(), t.path("host").asText(":"), start / 1000.0,

@@ -272,5 +272,8 @@ class EndToEndTest {
     ObjectNode exited = killed.deepCopy().put("exitCode", 137);
     exited.remove("signal");
     assertEquals("3\th\t1.500\t0.250\t0\t12\t137\t0\tkill -KILL $$\n", BatchReport.joblogRow(exited));
+    ObjectNode timedOut = killed.deepCopy().put("signal", "TERM").put("cause", "timeout");
+    assertEquals("3\th\t1.500\t0.250\t0\t12\t-1\t15\tkill -KILL $$\n", BatchReport.joblogRow(timedOut),
+        "stopped by the worker: Exitval -1, as GNU parallel writes for its --timeout");
   }
 }

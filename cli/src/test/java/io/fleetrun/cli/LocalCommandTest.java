@@ -77,8 +77,9 @@ class LocalCommandTest {
     assertTrue(r.out().contains("timed_out 1"), r.out());
     assertTrue((System.nanoTime() - t0) / 1_000_000_000 < 25, "the sleep did not run its 30 s: " + r.out());
     List<String> rows = Files.readAllLines(joblog);
-    assertTrue(rows.stream().anyMatch(l -> l.endsWith("\tsleep 30") && l.split("\t")[7].equals("15")),
-        "SIGTERM in the joblog's Signal column: " + rows);
+    assertTrue(rows.stream().anyMatch(l -> l.endsWith("\tsleep 30") && l.split("\t")[6].equals("-1")
+        && l.split("\t")[7].equals("15")), "Exitval -1 and Signal 15, as GNU parallel writes for a timeout: " + rows);
+    assertTrue(rows.stream().anyMatch(l -> l.endsWith("\techo quick") && l.split("\t")[6].equals("0")), rows.toString());
   }
 
   @Test
