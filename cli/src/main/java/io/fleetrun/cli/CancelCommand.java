@@ -17,7 +17,8 @@ final class CancelCommand implements Callable<Integer> {
   @Parameters(paramLabel = "ID", description = "A batch id, or a task id (batch id, a dot, the task's seq).")
   String id;
 
-  @Option(names = {"-w", "--watch"}, description = "Follow the batch until every task has ended.")
+  @Option(names = {"-w", "--watch"},
+      description = "Follow until it has ended: the batch, or the one task; exit 1 unless all of it succeeded.")
   boolean watch;
 
   @Mixin ClientOptions client;
@@ -34,7 +35,25 @@ final class CancelCommand implements Callable<Integer> {
     if (!watch) {
       return 0;
     }
-    String batchId = id.contains(".") ? id.substring(0, id.lastIndexOf('.')) : id;
-    return watchOptions.follow(c, batchId, System.out);
+    return id.contains(".") ? followTask(c) : watchOptions.follow(c, id, System.out);
+  }
+
+  /** Polls the task until it is neither QUEUED nor RUNNING, then prints how it ended. */
+  private int followTask(CoordinatorClient c) throws InterruptedException {
+    while (true) {
+      JsonNode t = c.task(id);
+      String state = t.path("state").asText();
+      if (!state.equals("QUEUED") && !state.equals("RUNNING")) {
+        JsonNode attempts = t.path("attempts");
+        JsonNode r = attempts.isEmpty() ? null : attempts.get(attempts.size() - 1).path("result");
+        String how = r == null || r.isMissingNode() || r.isNull() ? ""
+            : (r.hasNonNull("exitCode") ? ", exit " + r.get("exitCode").asInt() : "")
+                + (r.hasNonNull("signal") ? ", signal " + r.get("signal").asText() : "")
+                + (r.hasNonNull("cause") ? ", cause " + r.get("cause").asText() : "");
+        System.out.println("task " + id + " " + state + how);
+        return state.equals("SUCCEEDED") ? 0 : Fleetrun.EXIT_TASKS_FAILED;
+      }
+      Thread.sleep(200);
+    }
   }
 }

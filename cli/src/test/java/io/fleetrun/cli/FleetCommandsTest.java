@@ -11,9 +11,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** {@code fleetrun top} against a real coordinator whose real worker publishes telemetry. */
+/** {@code fleetrun top} and {@code cancel} against a real coordinator with a real worker. */
 @Timeout(120)
-class TopCommandTest {
+class FleetCommandsTest {
   private record Run(int code, String out, String err) {}
 
   @BeforeAll
@@ -57,6 +57,28 @@ class TopCommandTest {
       assertTrue(r.out().contains("WORKER") && r.out().contains("BATCH") && r.out().contains("RUNNING"), r.out());
       assertTrue(r.out().startsWith("fleetrun top  " + url), r.out());
       assertTrue(r.out().contains("workers 1 up, 0 down"), r.out());
+      cluster.client().cancel(batchId);
+    }
+  }
+
+  @Test
+  void cancelOfOneTaskWithWatchFollowsThatTaskNotTheWholeBatch() throws Exception {
+    try (TestCluster cluster = new TestCluster(2)) {
+      String url = cluster.client().baseUrl();
+      String batchId = cluster.client().submit("sleep 300\nsleep 300\n".getBytes(StandardCharsets.UTF_8), false,
+          java.util.Map.of("name", "cancel-one")).path("batchId").asText();
+      long deadline = System.currentTimeMillis() + 30_000;
+      while (!cluster.client().task(batchId + ".1").path("state").asText().equals("RUNNING")) {
+        assertTrue(System.currentTimeMillis() < deadline, "task 1 never ran");
+        Thread.sleep(100);
+      }
+      long t0 = System.nanoTime();
+      Run r = run("cancel", batchId + ".1", "--watch", "--coordinator", url);
+      long tookMs = (System.nanoTime() - t0) / 1_000_000;
+      assertEquals(Fleetrun.EXIT_TASKS_FAILED, r.code(), r.out() + r.err());
+      assertTrue(r.out().contains("task " + batchId + ".1 CANCELLED, signal TERM, cause cancel"), r.out());
+      assertTrue(tookMs < 60_000, "returned with its task, not after the other sleep 300: " + tookMs + " ms");
+      assertEquals("RUNNING", cluster.client().task(batchId + ".2").path("state").asText(), "the other task runs on");
       cluster.client().cancel(batchId);
     }
   }
