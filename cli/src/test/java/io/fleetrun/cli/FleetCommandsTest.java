@@ -4,9 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fleetrun.common.testing.TestKafka;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -14,36 +13,22 @@ import org.junit.jupiter.api.Timeout;
 /** {@code fleetrun top} and {@code cancel} against a real coordinator with a real worker. */
 @Timeout(120)
 class FleetCommandsTest {
-  private record Run(int code, String out, String err) {}
-
-  @BeforeAll
-  static void shared() {
-    TestKafka.bootstrap();
-    new CoordinatorClient("http://127.0.0.1:1", null); // the CLI's one HTTP client lives with the JVM
+  private static CliRun run(String... args) {
+    return CliRun.of(args);
   }
 
-  private static Run run(String... args) {
-    PrintStream out = System.out;
-    PrintStream err = System.err;
-    ByteArrayOutputStream o = new ByteArrayOutputStream();
-    ByteArrayOutputStream e = new ByteArrayOutputStream();
-    System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-    System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-    try {
-      return new Run(Fleetrun.run(args), o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(out);
-      System.setErr(err);
-    }
+  /** Submits shell commands, one per line, as a named batch; returns its id. */
+  private static String submitText(TestCluster cluster, String lines, String name) {
+    return cluster.client().submit(lines.getBytes(StandardCharsets.UTF_8), false, Map.of("name", name))
+        .path("batchId").asText();
   }
 
   @Test
   void topOncePrintsTheWorkerAndTheRunningBatchAndExitsZero() throws Exception {
     try (TestCluster cluster = new TestCluster(2)) {
       String url = cluster.client().baseUrl();
-      String batchId = cluster.client().submit("sleep 3\nsleep 3\nsleep 3\n".getBytes(StandardCharsets.UTF_8), false,
-          java.util.Map.of("name", "top-test")).path("batchId").asText();
-      Run r = null;
+      String batchId = submitText(cluster, "sleep 3\nsleep 3\nsleep 3\n", "top-test");
+      CliRun r = null;
       long deadline = System.currentTimeMillis() + 30_000;
       while (System.currentTimeMillis() < deadline) {
         r = run("top", "--once", "--coordinator", url);
@@ -65,15 +50,14 @@ class FleetCommandsTest {
   void cancelOfOneTaskWithWatchFollowsThatTaskNotTheWholeBatch() throws Exception {
     try (TestCluster cluster = new TestCluster(2)) {
       String url = cluster.client().baseUrl();
-      String batchId = cluster.client().submit("sleep 300\nsleep 300\n".getBytes(StandardCharsets.UTF_8), false,
-          java.util.Map.of("name", "cancel-one")).path("batchId").asText();
+      String batchId = submitText(cluster, "sleep 300\nsleep 300\n", "cancel-one");
       long deadline = System.currentTimeMillis() + 30_000;
       while (!cluster.client().task(batchId + ".1").path("state").asText().equals("RUNNING")) {
         assertTrue(System.currentTimeMillis() < deadline, "task 1 never ran");
         Thread.sleep(100);
       }
       long t0 = System.nanoTime();
-      Run r = run("cancel", batchId + ".1", "--watch", "--coordinator", url);
+      CliRun r = run("cancel", batchId + ".1", "--watch", "--coordinator", url);
       long tookMs = (System.nanoTime() - t0) / 1_000_000;
       assertEquals(Fleetrun.EXIT_TASKS_FAILED, r.code(), r.out() + r.err());
       assertTrue(r.out().contains("task " + batchId + ".1 CANCELLED, signal TERM, cause cancel"), r.out());
@@ -85,10 +69,10 @@ class FleetCommandsTest {
 
   @Test
   void topWithoutACoordinatorExitsThreeAndABadIntervalIsUsage() {
-    Run none = run("top", "--once", "--coordinator", "http://127.0.0.1:1");
+    CliRun none = run("top", "--once", "--coordinator", "http://127.0.0.1:1");
     assertEquals(Fleetrun.EXIT_ERROR, none.code());
     assertTrue(none.err().contains("cannot reach the coordinator"), none.err());
-    Run bad = run("top", "--interval-ms", "5", "--coordinator", "http://127.0.0.1:1");
+    CliRun bad = run("top", "--interval-ms", "5", "--coordinator", "http://127.0.0.1:1");
     assertEquals(Fleetrun.EXIT_USAGE, bad.code());
     assertTrue(bad.err().contains("--interval-ms"), bad.err());
   }

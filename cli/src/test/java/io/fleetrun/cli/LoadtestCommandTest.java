@@ -10,9 +10,6 @@ import io.fleetrun.loadtest.KneeRule;
 import io.fleetrun.loadtest.report.StepsChart;
 import io.fleetrun.loadtest.report.StepsReport;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -52,21 +49,8 @@ class LoadtestCommandTest {
     assertEquals(0, ChildProcesses.liveTaskRoots(), "task trees still alive");
   }
 
-  private record Run(int code, String out, String err) {}
-
-  private static Run run(String... args) {
-    PrintStream savedOut = System.out;
-    PrintStream savedErr = System.err;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-    try {
-      return new Run(Fleetrun.run(args), out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(savedOut);
-      System.setErr(savedErr);
-    }
+  private static CliRun run(String... args) {
+    return CliRun.of(args);
   }
 
   /** The CSV as one map per row, by column name. */
@@ -86,7 +70,7 @@ class LoadtestCommandTest {
   @Test
   void stepsOnAnEmbeddedFleetPrintTheTableAndWriteMeasuredMarkdownCsvAndChart() throws Exception {
     Path out = tmp.resolve("reports");
-    Run r = run("loadtest", "steps", "--workload", "sleep:20ms", "--steps", "1,3", "--tasks", "30",
+    CliRun r = run("loadtest", "steps", "--workload", "sleep:20ms", "--steps", "1,3", "--tasks", "30",
         "--bootstrap", TestKafka.bootstrap(), "--out", out.toString());
     assertEquals(0, r.code(), r.out() + r.err());
     assertTrue(r.out().contains("| concurrency | tasks | tasks/s | avg latency (ms) | p95 latency (ms)"), r.out());
@@ -121,7 +105,7 @@ class LoadtestCommandTest {
   @Test
   void aShortSoakOfARealEmbeddedFleetPassesAndSamplesEveryQuietPoint() throws Exception {
     Path out = tmp.resolve("soak");
-    Run r = run("loadtest", "soak", "--tasks", "2000", "--sample-every", "100", "--warmup", "700",
+    CliRun r = run("loadtest", "soak", "--tasks", "2000", "--sample-every", "100", "--warmup", "700",
         "--bootstrap", TestKafka.bootstrap(), "--out", out.toString());
     assertEquals(0, r.code(), r.out() + r.err());
     assertTrue(r.out().contains("soak passed"), r.out());
@@ -161,7 +145,7 @@ class LoadtestCommandTest {
       System.arraycopy(args, 0, full, 1, args.length);
       full[full.length - 2] = "--out";
       full[full.length - 1] = tmp.resolve("never").toString();
-      Run r = run(full);
+      CliRun r = run(full);
       assertEquals(Fleetrun.EXIT_USAGE, r.code(), String.join(" ", full) + "\n" + r.out() + r.err());
       assertTrue(r.err().contains("fleetrun: " + c[1]), String.join(" ", full) + " said: " + r.err());
       assertTrue(!r.out().contains("starting"), "no fleet for " + String.join(" ", full) + ": " + r.out());
